@@ -1,0 +1,30 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.e2e/**', 'test-output/**', 'bench/results/**', '.vscode-test/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      eqeqeq: ['error', 'smart'],
+    },
+  },
+  {
+    // The engine, CLI and language server run outside VS Code: they must never import its API.
+    files: ['src/core/**', 'src/cli/**', 'src/server/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core, src/cli and src/server must not depend on the VS Code API.' }] }] },
+  },
+  {
+    // The webview renders; it never talks to a model server.
+    files: ['webview/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['ollama', '**/core/model/**', 'node:*'], message: 'The webview only renders what the extension sends it.' }] }],
+    },
+  },
+  {
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
+  },
+);

@@ -1,0 +1,122 @@
+/** The run file: an append-only JSONL log, a header line then events. Every view (CLI summary,
+ * webview tree, decorations) is a replay of these events, so a run can be reopened, resumed and
+ * compared without special cases. `media/run.schema.json` publishes the same shape for editors. */
+import type { TokenLogprob, StopReason } from '../model/types';
+
+export const RUN_SCHEMA_VERSION = 1;
+
+export interface ProblemRef {
+  id?: string;
+  text: string;
+  /** Gold answer, when the problem file or dataset gives one. */
+  answer?: string;
+  /** Where the problem came from (file path relative to the workspace, dataset id…). */
+  source?: string;
+}
+
+export interface RunHeader {
+  type: 'header';
+  schema: typeof RUN_SCHEMA_VERSION;
+  runId: string;
+  createdAt: string;
+  problem: ProblemRef;
+  backend: {
+    kind: 'ollama' | 'openai';
+    host: string;
+    model: string;
+    version?: string;
+    logprobs: boolean;
+    options: { temperature?: number; topP?: number; seed?: number; maxTokens?: number };
+  };
+  strategy: { name: string; params: Record<string, number | string | boolean> };
+  scorer?: { name: string; params?: Record<string, number | string | boolean> };
+  versions: { reasonscope: string };
+  /** Set when the run was imported from another format (read-only). */
+  importedFrom?: string;
+}
+
+export type NodeKind = 'root' | 'step' | 'answer';
+export type NodeStatus = 'active' | 'complete' | 'pruned' | 'error';
+
+interface EventBase {
+  /** Milliseconds since the run started. */
+  t: number;
+}
+
+export interface NodeAddedEvent extends EventBase {
+  type: 'node_added';
+  id: string;
+  parent: string | null;
+  kind: NodeKind;
+  text: string;
+  /** Which sample (chain) produced the node, for strategies that draw independent samples. */
+  sample?: number;
+  tokens?: TokenLogprob[];
+  tokenCount?: number;
+  stopReason?: StopReason;
+  latencyMs?: number;
+}
+
+export interface StepScoredEvent extends EventBase {
+  type: 'step_scored';
+  id: string;
+  scorer: string;
+  score: number;
+}
+
+export interface NodePrunedEvent extends EventBase {
+  type: 'node_pruned';
+  id: string;
+  reason: string;
+}
+
+export interface NodeSelectedEvent extends EventBase {
+  type: 'node_selected';
+  id: string;
+}
+
+export interface AnswerExtractedEvent extends EventBase {
+  type: 'answer_extracted';
+  /** The answer leaf (or the last step when no answer was found). */
+  id: string;
+  raw: string | null;
+  normalized: string | null;
+  /** Present only when a gold answer is known. */
+  correct?: boolean;
+}
+
+export interface SampleFailedEvent extends EventBase {
+  type: 'sample_failed';
+  sample: number;
+  /** The last node the sample wrote before failing, if any. */
+  id?: string;
+  message: string;
+}
+
+export interface WarningEvent extends EventBase {
+  type: 'warning';
+  message: string;
+}
+
+export type RunStatus = 'completed' | 'cancelled' | 'failed';
+
+export interface RunEndedEvent extends EventBase {
+  type: 'run_ended';
+  status: RunStatus;
+  /** Winning answer (normalised) and the votes per normalised answer. */
+  result?: { answer: string | null; votes: Record<string, number>; correct?: boolean };
+  totals: { promptTokens: number; completionTokens: number; requests: number; wallMs: number };
+  error?: string;
+}
+
+export type RunEvent =
+  | NodeAddedEvent
+  | StepScoredEvent
+  | NodePrunedEvent
+  | NodeSelectedEvent
+  | AnswerExtractedEvent
+  | SampleFailedEvent
+  | WarningEvent
+  | RunEndedEvent;
+
+export type RunLine = RunHeader | RunEvent;

@@ -1,0 +1,148 @@
+/** Replays run events into a tree. Pure and browser-safe: the CLI, the extension and the webview
+ * all build their views with this one function. */
+import type { TokenLogprob, StopReason } from '../model/types';
+import type { NodeKind, NodeStatus, RunEndedEvent, RunEvent, RunHeader } from './schema';
+
+export interface TreeNode {
+  id: string;
+  parent: string | null;
+  children: string[];
+  kind: NodeKind;
+  text: string;
+  depth: number;
+  sample?: number;
+  tokens?: TokenLogprob[];
+  tokenCount?: number;
+  stopReason?: StopReason;
+  latencyMs?: number;
+  scores: Record<string, number>;
+  status: NodeStatus;
+  pruneReason?: string;
+  selected: boolean;
+  answer?: { raw: string | null; normalized: string | null; correct?: boolean };
+}
+
+export interface AnswerGroup {
+  /** Normalised answer; null groups the chains that gave no answer. */
+  answer: string | null;
+  votes: number;
+  leafIds: string[];
+  correct?: boolean;
+}
+
+export interface RunTree {
+  header: RunHeader;
+  nodes: Map<string, TreeNode>;
+  rootId?: string;
+  ended?: RunEndedEvent;
+  warnings: string[];
+  failures: { sample: number; message: string }[];
+  eventCount: number;
+}
+
+export function emptyTree(header: RunHeader): RunTree {
+  return { header, nodes: new Map(), warnings: [], failures: [], eventCount: 0 };
+}
+
+/** Applies one event in place. Unknown node ids are ignored so a damaged log still shows what it can. */
+export function applyEvent(tree: RunTree, event: RunEvent): void {
+  tree.eventCount++;
+  switch (event.type) {
+    case 'node_added': {
+      const parent = event.parent === null ? undefined : tree.nodes.get(event.parent);
+      const node: TreeNode = {
+        id: event.id,
+        parent: event.parent,
+        children: [],
+        kind: event.kind,
+        text: event.text,
+        depth: parent ? parent.depth + 1 : 0,
+        sample: event.sample,
+        tokens: event.tokens,
+        tokenCount: event.tokenCount,
+        stopReason: event.stopReason,
+        latencyMs: event.latencyMs,
+        scores: {},
+        status: event.kind === 'answer' ? 'complete' : 'active',
+        selected: false,
+      };
+      tree.nodes.set(node.id, node);
+      if (parent) parent.children.push(node.id);
+      else if (event.parent === null && tree.rootId === undefined) tree.rootId = node.id;
+      return;
+    }
+    case 'step_scored': {
+      const node = tree.nodes.get(event.id);
+      if (node) node.scores[event.scorer] = event.score;
+      return;
+    }
+    case 'node_pruned': {
+      const node = tree.nodes.get(event.id);
+      if (node) {
+        node.status = 'pruned';
+        node.pruneReason = event.reason;
+      }
+      return;
+    }
+    case 'node_selected': {
+      const node = tree.nodes.get(event.id);
+      if (node) node.selected = true;
+      return;
+    }
+    case 'answer_extracted': {
+      const node = tree.nodes.get(event.id);
+      if (node) {
+        node.answer = { raw: event.raw, normalized: event.normalized, correct: event.correct };
+        node.status = 'complete';
+      }
+      return;
+    }
+    case 'sample_failed': {
+      tree.failures.push({ sample: event.sample, message: event.message });
+      const node = event.id ? tree.nodes.get(event.id) : undefined;
+      if (node) node.status = 'error';
+      return;
+    }
+    case 'warning':
+      tree.warnings.push(event.message);
+      return;
+    case 'run_ended':
+      tree.ended = event;
+      return;
+  }
+}
+
+export function replay(header: RunHeader, events: Iterable<RunEvent>): RunTree {
+  const tree = emptyTree(header);
+  for (const event of events) applyEvent(tree, event);
+  return tree;
+}
+
+/** Groups the answered leaves by normalised answer, most votes first (ties: first seen). */
+export function answerGroups(tree: RunTree): AnswerGroup[] {
+  const groups = new Map<string | null, AnswerGroup>();
+  for (const node of tree.nodes.values()) {
+    if (!node.answer) continue;
+    const key = node.answer.normalized;
+    let group = groups.get(key);
+    if (!group) {
+      group = { answer: key, votes: 0, leafIds: [], correct: node.answer.correct };
+      groups.set(key, group);
+    }
+    group.votes++;
+    group.leafIds.push(node.id);
+  }
+  return [...groups.values()].sort((a, b) => {
+    if ((a.answer === null) !== (b.answer === null)) return a.answer === null ? 1 : -1;
+    return b.votes - a.votes;
+  });
+}
+
+/** The nodes from the root to `id`, root first. */
+export function pathTo(tree: RunTree, id: string): TreeNode[] {
+  const path: TreeNode[] = [];
+  for (let node = tree.nodes.get(id); node; node = node.parent ? tree.nodes.get(node.parent) : undefined) {
+    path.unshift(node);
+  }
+  return path;
+}
