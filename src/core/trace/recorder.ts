@@ -1,0 +1,32 @@
+/** Fans every run event out to the run file and to live listeners (CLI progress, webview), and
+ * keeps the replayed tree current so listeners can read it. */
+import type { RunWriter } from './runFile';
+import type { RunEvent, RunHeader } from './schema';
+import { applyEvent, emptyTree, type RunTree } from './tree';
+
+export type RunListener = (event: RunEvent, tree: RunTree) => void;
+
+export class RunRecorder {
+  readonly tree: RunTree;
+  private readonly listeners: RunListener[] = [];
+  private readonly started = Date.now();
+
+  constructor(readonly header: RunHeader, private readonly writer?: RunWriter) {
+    this.tree = emptyTree(header);
+  }
+
+  /** Milliseconds since the run started, the `t` of every event. */
+  now(): number {
+    return Date.now() - this.started;
+  }
+
+  onEvent(listener: RunListener): void {
+    this.listeners.push(listener);
+  }
+
+  emit(event: RunEvent): void {
+    this.writer?.write(event);
+    applyEvent(this.tree, event);
+    for (const listener of this.listeners) listener(event, this.tree);
+  }
+}
