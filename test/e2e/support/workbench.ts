@@ -1,0 +1,150 @@
+/** Drives the code-server workbench in headless Chromium. Every VS Code DOM selector lives in this
+ * file: they are Code-OSS internals, so a VS Code update should mean one edit here. Helpers retry
+ * instead of sleeping, because the extension host registers commands seconds after the UI shows. */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Frame, type Page } from 'playwright-core';
+import type { CodeServer } from './codeServer';
+import { chromiumPath } from './paths';
+
+const selectors = {
+  statusBar: '#workbench\\.parts\\.statusbar',
+  quickInput: '.quick-input-widget',
+  quickInputBox: '.quick-input-widget .quick-input-box input',
+  quickInputRow: '.quick-input-widget .quick-input-list .monaco-list-row',
+  activeEditorTab: '.tabs-container .tab.active',
+  notificationMessage: '.notifications-toasts .notification-list-item-message, .notifications-center .notification-list-item-message',
+} as const;
+
+const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+const WORKBENCH_TIMEOUT_MS = 60_000;
+const COMMAND_TIMEOUT_MS = 30_000;
+/** How long one palette attempt waits for its row before closing and reopening the palette. */
+const PALETTE_ROW_WAIT_MS = 1_500;
+
+export class Workbench {
+  private constructor(
+    readonly page: Page,
+    private readonly context: BrowserContext,
+    private readonly server: CodeServer,
+  ) {}
+
+  /** Opens the workbench on the server's workspace; the page console goes to browser-console.log. */
+  static async open(server: CodeServer): Promise<Workbench> {
+    const context = await chromium.launchPersistentContext(join(server.runDir, 'chromium-profile'), {
+      executablePath: chromiumPath,
+      headless: true,
+      args: chromiumArgs,
+      env: server.env,
+      artifactsDir: join(server.runDir, 'playwright'),
+      viewport: { width: 1600, height: 1000 },
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    const consoleLog = join(server.runDir, 'browser-console.log');
+    page.on('console', (message) => appendFileSync(consoleLog, `[${message.type()}] ${message.text()}\n`));
+    page.on('pageerror', (error) => appendFileSync(consoleLog, `[pageerror] ${error.stack ?? error.message}\n`));
+    const workbench = new Workbench(page, context, server);
+    await page.goto(server.workbenchUrl);
+    await page.locator(selectors.statusBar).waitFor({ timeout: WORKBENCH_TIMEOUT_MS });
+    return workbench;
+  }
+
+  /** Runs a palette command by its full title ("Category: Title"), retrying until it is registered. */
+  async runCommand(title: string, timeoutMs = COMMAND_TIMEOUT_MS): Promise<void> {
+    await this.pickFromQuickInput('F1', `>${title}`, title, timeoutMs);
+  }
+
+  /** Opens a workspace file through Quick Open (Ctrl+P) and waits for its editor tab. */
+  async openFile(relativePath: string, timeoutMs = COMMAND_TIMEOUT_MS): Promise<void> {
+    const name = relativePath.split('/').pop() ?? relativePath;
+    await this.pickFromQuickInput('Control+P', relativePath, name, timeoutMs);
+    await this.page.locator(selectors.activeEditorTab, { hasText: name }).waitFor({ timeout: timeoutMs });
+  }
+
+  /** The webview frame (inside VS Code's two nested iframes) that contains `selector`. Several
+   * webviews can be open, so the frame is told apart by an element only it renders. */
+  async webviewFrame(selector: string, timeoutMs = COMMAND_TIMEOUT_MS): Promise<Frame> {
+    return retry(`a webview containing ${selector}`, timeoutMs, async () => {
+      for (const frame of this.page.frames()) {
+        if (frame === this.page.mainFrame() || frame.isDetached()) continue;
+        if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+      }
+      return undefined;
+    });
+  }
+
+  /** Texts of the notifications currently shown, as toasts or in the notification centre. */
+  async readNotifications(): Promise<string[]> {
+    return (await this.page.locator(selectors.notificationMessage).allTextContents()).map((text) => text.trim()).filter(Boolean);
+  }
+
+  /** Waits for a notification whose text matches; opens the notification centre in case the toast already hid. */
+  async waitForNotification(pattern: RegExp, timeoutMs = COMMAND_TIMEOUT_MS): Promise<string> {
+    const find = async () => (await this.readNotifications()).find((text) => pattern.test(text));
+    const deadline = Date.now() + timeoutMs;
+    const shown = await retry(`a notification matching ${pattern}`, timeoutMs / 2, find).catch(() => undefined);
+    if (shown) return shown;
+    await this.runCommand('Notifications: Show Notifications');
+    return retry(`a notification matching ${pattern}`, Math.max(deadline - Date.now(), 1_000), find);
+  }
+
+  async statusBarText(): Promise<string> {
+    return (await this.page.locator(selectors.statusBar).innerText()).replace(/\s+/g, ' ');
+  }
+
+  /** Fails when the extension host logged an activation failure: a throwing `activate` still shows
+   * its commands and may open its views, so no UI check would notice. */
+  assertNoActivationFailure(): void {
+    const failures = activationFailures(this.server.extensionHostLog());
+    if (failures.length > 0) throw new Error(`extension activation failed:\n${failures.join('\n')}`);
+  }
+
+  async screenshot(path: string): Promise<void> {
+    mkdirSync(join(path, '..'), { recursive: true });
+    await this.page.screenshot({ path });
+  }
+
+  async close(): Promise<void> {
+    await this.context.close();
+  }
+
+  private async pickFromQuickInput(opener: string, query: string, rowText: string, timeoutMs: number): Promise<void> {
+    const input = this.page.locator(selectors.quickInputBox);
+    const firstRow = this.page.locator(selectors.quickInputRow).first();
+    await retry(`"${rowText}" in the quick input`, timeoutMs, async () => {
+      if (!(await input.isVisible())) await this.page.keyboard.press(opener);
+      await input.fill(query, { timeout: PALETTE_ROW_WAIT_MS });
+      try {
+        await firstRow.filter({ hasText: rowText }).waitFor({ timeout: PALETTE_ROW_WAIT_MS });
+      } catch {
+        await this.page.keyboard.press('Escape'); // not registered yet: reopen so the list is rebuilt
+        return undefined;
+      }
+      await this.page.keyboard.press('Enter');
+      return true;
+    });
+    await this.page.locator(selectors.quickInput).waitFor({ state: 'hidden', timeout: timeoutMs });
+  }
+}
+
+/** Lines of an extension host log that report a failed activation. */
+export function activationFailures(extensionHostLog: string): string[] {
+  return extensionHostLog.split('\n').filter((line) => /Activating extension .* failed/.test(line));
+}
+
+/** Calls `attempt` until it returns a value; errors from an attempt count as "not yet". */
+async function retry<T>(what: string, timeoutMs: number, attempt: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await attempt();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
+}
