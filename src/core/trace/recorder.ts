@@ -8,10 +8,12 @@ export type RunListener = (event: RunEvent, tree: RunTree) => void;
 
 export class RunRecorder {
   readonly tree: RunTree;
+  /** Every event so far, for views that join mid-run. */
+  readonly events: RunEvent[] = [];
   private readonly listeners: RunListener[] = [];
   private readonly started = Date.now();
 
-  constructor(readonly header: RunHeader, private readonly writer?: RunWriter) {
+  constructor(readonly header: RunHeader, private writer?: RunWriter) {
     this.tree = emptyTree(header);
   }
 
@@ -24,8 +26,16 @@ export class RunRecorder {
     this.listeners.push(listener);
   }
 
+  /** Closes the run file; events emitted afterwards only reach listeners. */
+  close(): void {
+    this.writer?.close();
+    this.writer = undefined;
+  }
+
+
   emit(event: RunEvent): void {
     this.writer?.write(event);
+    this.events.push(event);
     applyEvent(this.tree, event);
     for (const listener of this.listeners) listener(event, this.tree);
   }

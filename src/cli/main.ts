@@ -1,0 +1,80 @@
+/** `reasonscope`: the command-line interface to the engine. */
+import { BackendError } from '../core/model/errors';
+import { REASONSCOPE_VERSION } from '../core/version';
+import { UsageError } from './args';
+import { modelsCommand } from './models';
+import { solveCommand } from './solve';
+
+const HELP = `reasonscope ${REASONSCOPE_VERSION} — generate and inspect math reasoning chains with local models
+
+Usage:
+  reasonscope models [--host URL] [--pull NAME] [--json]
+  reasonscope solve <file.problem.md | --text "…"> [options]
+
+Solve options:
+  -m, --model NAME        model to sample from (default: $REASONSCOPE_MODEL or qwen2.5:1.5b)
+  --strategy cot|majority cot: one chain; majority: n chains and a vote (default: majority)
+  -n, --n N               chains for majority (default 8)
+  --temperature T         sampling temperature (default 0.7; 0 for cot)
+  --top-p P               nucleus sampling (default 0.95)
+  --seed S                base seed; chain i uses S+i, so runs are reproducible
+  --max-tokens N          tokens per chain (default 2048)
+  --concurrency C         chains generated at once (default 2; match OLLAMA_NUM_PARALLEL)
+  --no-logprobs           do not request token logprobs
+  --answer A              gold answer (overrides the problem file's)
+  -o, --out FILE          run file (default .reasonscope/runs/<problem>-<strategy>-<time>.run.jsonl)
+  --json                  print the result as one JSON line
+
+Server options (all commands):
+  --host URL              model server (default: $OLLAMA_HOST, else http://127.0.0.1:11434)
+  --backend ollama|openai an OpenAI-compatible server (vLLM, llama-server, LM Studio) needs --host
+  --prompt-format chatml|plain   how the OpenAI backend renders the prompt (default chatml)
+
+Exit codes: 0 done · 1 failed (the reason is printed) · 2 usage error · 130 cancelled (partial run saved)`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    console.log(HELP);
+    return command ? 0 : 2;
+  }
+  if (command === '--version' || command === '-v') {
+    console.log(REASONSCOPE_VERSION);
+    return 0;
+  }
+  const controller = new AbortController();
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    // First Ctrl-C stops generation and saves the partial run; a second one quits at once.
+    if (++interrupts > 1) process.exit(130);
+    process.stderr.write('\nStopping… (Ctrl-C again to quit without waiting)\n');
+    controller.abort();
+  });
+  switch (command) {
+    case 'models':
+      return modelsCommand(rest, controller.signal);
+    case 'solve':
+      return solveCommand(rest, controller.signal);
+    default:
+      throw new UsageError(`unknown command "${command}"; try: reasonscope --help`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      console.error(`reasonscope: ${err.message}`);
+      process.exitCode = 2;
+    } else if (err instanceof BackendError && err.code === 'cancelled') {
+      console.error('reasonscope: cancelled before the run started; nothing was saved.');
+      process.exitCode = 130;
+    } else {
+      console.error(`reasonscope: ${err instanceof Error ? err.message : String(err)}`);
+      if (process.env.REASONSCOPE_DEBUG && err instanceof Error) console.error(err.stack);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,50 @@
+/** Extension entry: wires commands, the tree view, the status bar and the language client. All
+ * behaviour lives in the engine (src/core); this layer is glue. */
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { ChainDocuments, CHAIN_SCHEME } from './chainDocuments';
+import { RunHistory, type ExtensionContext } from './context';
+import { startLanguageClient } from './languageClient';
+import { createStatusItem, pickModel, pullModel } from './models';
+import { openRun } from './runs';
+import { solveProblem } from './solve';
+import { TREE_VIEW_ID, TreePanel } from './treePanel';
+
+let client: LanguageClient | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('Reasonscope', { log: true });
+  const chains = new ChainDocuments();
+  const tree = new TreePanel(context.extensionUri, log, (header, events, nodeId) => void chains.open(header, events, nodeId));
+  const status = createStatusItem();
+  const ctx: ExtensionContext = {
+    log,
+    tree,
+    runs: new RunHistory(context.workspaceState),
+    storageDir: context.globalStorageUri.fsPath,
+    refreshStatus: status.refresh,
+  };
+  context.subscriptions.push(
+    log,
+    tree,
+    status.item,
+    vscode.window.registerWebviewViewProvider(TREE_VIEW_ID, tree),
+    vscode.workspace.registerTextDocumentContentProvider(CHAIN_SCHEME, chains),
+    vscode.commands.registerCommand('reasonscope.solve', (uri?: vscode.Uri) => solveProblem(ctx, uri instanceof vscode.Uri ? uri : undefined)),
+    vscode.commands.registerCommand('reasonscope.openRun', (uri?: vscode.Uri) => openRun(ctx, uri instanceof vscode.Uri ? uri : undefined)),
+    vscode.commands.registerCommand('reasonscope.selectModel', () => pickModel(ctx)),
+    vscode.commands.registerCommand('reasonscope.pullModel', (name?: string) => pullModel(ctx, typeof name === 'string' ? name : undefined)),
+    vscode.commands.registerCommand('reasonscope.showLog', () => log.show()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('reasonscope.model') || e.affectsConfiguration('reasonscope.host')) status.refresh();
+    }),
+  );
+  status.refresh();
+  client = startLanguageClient(context, log);
+  log.info(`Reasonscope ${context.extension.packageJSON.version} activated`);
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

@@ -1,0 +1,44 @@
+/** "Reasonscope: Open Run": show a saved `.run.jsonl` in the Trajectory Tree. */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { parseRunText } from '../core/trace/parse';
+import type { ExtensionContext } from './context';
+
+export async function openRun(ctx: ExtensionContext, uri?: vscode.Uri): Promise<void> {
+  const target = uri ?? activeRunFile() ?? (await askForRunFile());
+  if (!target) return;
+  let text: string;
+  try {
+    text = new TextDecoder().decode(await vscode.workspace.fs.readFile(target));
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Reasonscope: cannot read ${target.fsPath}: ${(err as Error).message}`);
+    return;
+  }
+  const name = path.basename(target.path);
+  try {
+    const run = parseRunText(text);
+    ctx.tree.show(run.header, run.events, name);
+    await ctx.tree.reveal();
+    ctx.log.info(`Opened run ${name} (${run.events.length} events)`);
+    if (run.tornTail) {
+      void vscode.window.showWarningMessage(`Reasonscope: the last line of ${name} was cut off (the run was interrupted while writing); everything before it is shown.`);
+    }
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Reasonscope: ${name} is not a readable run file — ${(err as Error).message}`);
+  }
+}
+
+function activeRunFile(): vscode.Uri | undefined {
+  const uri = vscode.window.activeTextEditor?.document.uri;
+  return uri && uri.path.endsWith('.run.jsonl') ? uri : undefined;
+}
+
+async function askForRunFile(): Promise<vscode.Uri | undefined> {
+  const picked = await vscode.window.showOpenDialog({
+    title: 'Open a Reasonscope run',
+    canSelectMany: false,
+    filters: { 'Reasonscope runs': ['jsonl'] },
+    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+  });
+  return picked?.[0];
+}

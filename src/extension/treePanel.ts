@@ -1,0 +1,124 @@
+/** The Trajectory Tree webview view: keeps the run being shown (header + events) so a re-created
+ * view can be refilled, and forwards live events in small batches. */
+import * as vscode from 'vscode';
+import type { RunEvent, RunHeader } from '../core/trace/schema';
+import { webviewHtml } from '../../webview/html';
+import type { HostToWebview, WebviewToHost } from '../../webview/protocol';
+
+export const TREE_VIEW_ID = 'reasonscope.tree';
+const BATCH_MS = 50;
+
+interface ShownRun {
+  header: RunHeader;
+  events: RunEvent[];
+  label: string;
+}
+
+export class TreePanel implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  private ready = false;
+  private run: ShownRun | undefined;
+  private pending: RunEvent[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly onOpenPath: (header: RunHeader, events: RunEvent[], nodeId: string) => void,
+  ) {}
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.ready = false;
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+    view.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
+    const uri = (...parts: string[]) => view.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...parts)).toString();
+    view.webview.html = webviewHtml({
+      cspSource: view.webview.cspSource,
+      nonce: nonce(),
+      scriptUri: uri('dist', 'webview.js'),
+      styleUri: uri('media', 'webview.css'),
+      katexStyleUri: uri('dist', 'katex', 'katex.min.css'),
+    });
+    this.disposables.push(
+      view.webview.onDidReceiveMessage((m: WebviewToHost) => this.receive(m)),
+      view.onDidDispose(() => {
+        this.view = undefined;
+        this.ready = false;
+      }),
+    );
+  }
+
+  /** Shows a run (replacing the current one); later `append` calls grow it. */
+  show(header: RunHeader, events: RunEvent[], label: string): void {
+    this.clearPending();
+    this.run = { header, events: [...events], label };
+    this.post({ type: 'run', header, events: this.run.events, label });
+  }
+
+  append(runId: string, event: RunEvent): void {
+    if (this.run?.header.runId !== runId) return;
+    this.run.events.push(event);
+    this.pending.push(event);
+    this.flushTimer ??= setTimeout(() => this.flush(), BATCH_MS);
+  }
+
+  /** Sends buffered events now (end of a run, so the final state is never left waiting). */
+  flush(): void {
+    this.clearTimer();
+    if (!this.run || this.pending.length === 0) return;
+    const events = this.pending;
+    this.pending = [];
+    this.post({ type: 'events', runId: this.run.header.runId, events });
+  }
+
+  async reveal(): Promise<void> {
+    await vscode.commands.executeCommand(`${TREE_VIEW_ID}.focus`);
+  }
+
+  private receive(message: WebviewToHost): void {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.pending = [];
+        this.post(this.run
+          ? { type: 'run', header: this.run.header, events: this.run.events, label: this.run.label }
+          : { type: 'empty', message: 'Open a *.problem.md file and run "Reasonscope: Solve Problem", or open a .run.jsonl file with "Reasonscope: Open Run".' });
+        return;
+      case 'openPath':
+        if (this.run?.header.runId === message.runId) this.onOpenPath(this.run.header, this.run.events, message.nodeId);
+        return;
+      case 'error':
+        this.log.error(`Trajectory tree view: ${message.message}`);
+        return;
+    }
+  }
+
+  private post(message: HostToWebview): void {
+    // Before `ready` the webview would drop messages; it asks for the current run when it loads.
+    if (this.view && this.ready) void this.view.webview.postMessage(message);
+  }
+
+  private clearTimer(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+  }
+
+  private clearPending(): void {
+    this.clearTimer();
+    this.pending = [];
+  }
+
+  dispose(): void {
+    this.clearPending();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function nonce(): string {
+  const bytes = new Uint8Array(18);
+  crypto.getRandomValues(bytes);
+  return Buffer.from(bytes).toString('base64').replace(/[+/=]/g, '');
+}
