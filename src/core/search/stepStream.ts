@@ -1,5 +1,5 @@
 /** Cuts a streaming generation into steps at blank lines as the text arrives, carrying each
- * token's logprobs to the step its first character falls in. */
+ * token's logprobs to the step its first visible character falls in. */
 import type { TokenLogprob } from '../model/types';
 
 export interface CutStep {
@@ -20,7 +20,9 @@ export class StepStream {
       // Token offsets are tracked by token text so they stay right even if a delta batches several.
       let offset = Math.max(this.tokenOffset, this.pending.length);
       for (const token of tokens) {
-        this.tokens.push({ token, start: offset });
+        // A token like "\n\nThen" belongs to the step its first visible character starts.
+        const lead = token.token.trim() ? token.token.length - token.token.trimStart().length : 0;
+        this.tokens.push({ token, start: offset + lead });
         offset += token.token.length;
       }
       this.tokenOffset = offset;
