@@ -1,0 +1,127 @@
+/** The packaged extension in a real VS Code (code-server, driven in headless Chromium): a user opens
+ * a problem, runs "Reasonscope: Solve Problem" from the palette, watches the tree grow in the side
+ * panel, and later reopens the saved run; and a user whose Ollama host is wrong is told so.
+ * Evidence (screenshots, code-server and extension host logs, browser console) stays in
+ * test-output/e2e/. */
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { join } from 'node:path';
+import type { Frame } from 'playwright-core';
+import { parseRunText } from '../../src/core/trace/parse';
+import { e2eOutputDir, e2eToolsInstalled } from './support/paths';
+import { freePort } from './support/ports';
+import { SOLVE_SCENARIO, solveProblemFixture, solveUserSettings } from './support/scenario';
+import { startTestServer, type TestServer } from './support/testServer';
+import { packagedExtension } from './support/vsix';
+import { withWorkbench } from './support/withWorkbench';
+import { Stopwatch } from './support/stopwatch';
+
+const skip = !e2eToolsInstalled() && !process.env.CI
+  ? 'code-server is not installed: run scripts/setup-e2e.sh once (about 3 minutes) to run the real-VS-Code tests'
+  : false;
+
+/** The tree webview's own markup (webview/): told apart from other webviews by its SVG. */
+const tree = {
+  frameMarker: '#tree-svg',
+  node: '#tree-svg g.node',
+  answerLeaf: '#tree-svg g.node.kind-answer',
+  legendVotes: '.legend-row .votes',
+  status: '.run-header .status',
+  label: '.run-header .label',
+};
+
+const RUN_TIMEOUT_MS = 90_000;
+
+describe('Reasonscope in a real VS Code (code-server + Chromium)', { skip }, () => {
+  const clock = new Stopwatch();
+  let vsix: string;
+  let server: TestServer;
+
+  before(async () => {
+    if (!e2eToolsInstalled()) throw new Error('CI is set but code-server is missing: run scripts/setup-e2e.sh first');
+    const packaged = await clock.time('vsix', packagedExtension);
+    console.log(packaged.rebuilt ? 'e2e: packaged the extension' : 'e2e: reusing the packaged extension (newer than its sources)');
+    vsix = packaged.path;
+    server = await startTestServer(join(e2eOutputDir, 'test-server.log'));
+  });
+
+  after(async () => {
+    await server?.stop();
+    console.log(`e2e timing: ${clock.summary()}`);
+  });
+
+  test('Solve Problem draws the tree in the side panel, saves the run, and Open Run shows it again', async () => {
+    const problem = SOLVE_SCENARIO.problemFile;
+    await withWorkbench(
+      'solve',
+      { workspaceFiles: { [solveProblemFixture]: problem }, userSettings: solveUserSettings, machineSettings: { 'reasonscope.host': server.url }, vsix },
+      clock,
+      async (workbench, codeServer) => {
+        await workbench.openFile(problem);
+        await workbench.runCommand('Reasonscope: Solve Problem');
+
+        const live = await readFinishedTree(await workbench.webviewFrame(tree.frameMarker));
+        assert.equal(live.status, 'completed');
+        assert.ok(live.nodes > 0, 'the tree has nodes');
+        assert.ok(live.answerLeaves > 0 && live.answerLeaves <= SOLVE_SCENARIO.samples, `answer leaves: ${live.answerLeaves}`);
+        assert.equal(live.votes.reduce((a, b) => a + b, 0), SOLVE_SCENARIO.samples, 'legend votes add up to the samples');
+        const done = await workbench.waitForNotification(/majority answer/);
+        assert.match(done, new RegExp(`/${SOLVE_SCENARIO.samples} votes`));
+        await workbench.screenshot(join(e2eOutputDir, 'solve.png'));
+
+        const runsDir = join(codeServer.workspaceDir, '.reasonscope/runs');
+        const runFiles = readdirSync(runsDir).filter((name) => name.endsWith('.run.jsonl'));
+        assert.equal(runFiles.length, 1, `one run file in ${runsDir}`);
+        const saved = parseRunText(readFileSync(join(runsDir, runFiles[0]), 'utf8'));
+        assert.equal(saved.events.filter((e) => e.type === 'answer_extracted').length, SOLVE_SCENARIO.samples);
+
+        await workbench.openFile(`.reasonscope/runs/${runFiles[0]}`);
+        await workbench.runCommand('Reasonscope: Open Run');
+        const frame = await workbench.webviewFrame(tree.frameMarker);
+        await waitForText(frame, tree.label, runFiles[0]);
+        assert.deepEqual(await readFinishedTree(frame), live, 'the reopened run shows the same tree');
+        await workbench.screenshot(join(e2eOutputDir, 'open-run.png'));
+      },
+    );
+  });
+
+  test('Solve Problem against a host where nothing listens says Ollama is not reachable there', async () => {
+    const host = `127.0.0.1:${await freePort()}`;
+    await withWorkbench(
+      'unreachable',
+      { workspaceFiles: { [solveProblemFixture]: SOLVE_SCENARIO.problemFile }, userSettings: solveUserSettings, machineSettings: { 'reasonscope.host': `http://${host}` }, vsix },
+      clock,
+      async (workbench) => {
+        await workbench.openFile(SOLVE_SCENARIO.problemFile);
+        await workbench.runCommand('Reasonscope: Solve Problem');
+        const message = await workbench.waitForNotification(/not reachable/i);
+        assert.ok(message.includes(host), `the notification names ${host}: "${message}"`);
+        await workbench.screenshot(join(e2eOutputDir, 'unreachable.png'));
+      },
+    );
+  });
+});
+
+interface TreeReading {
+  status: string;
+  nodes: number;
+  answerLeaves: number;
+  votes: number[];
+}
+
+/** Waits until the header says the run ended, then reads what the user sees. */
+async function readFinishedTree(frame: Frame): Promise<TreeReading> {
+  const status = frame.locator(tree.status);
+  await status.and(frame.locator('[data-status="completed"], [data-status="failed"], [data-status="cancelled"]')).waitFor({ timeout: RUN_TIMEOUT_MS });
+  return {
+    status: (await status.getAttribute('data-status')) ?? '',
+    nodes: await frame.locator(tree.node).count(),
+    answerLeaves: await frame.locator(tree.answerLeaf).count(),
+    votes: (await frame.locator(tree.legendVotes).evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-votes'))))),
+  };
+}
+
+async function waitForText(frame: Frame, selector: string, text: string): Promise<void> {
+  await frame.locator(selector, { hasText: text }).waitFor({ timeout: RUN_TIMEOUT_MS });
+}
