@@ -1,0 +1,80 @@
+/** The detail panel for the selected node: its full text with math typeset, and the facts a user
+ * weighs when judging a step (tokens, confidence, latency, why it stopped, what it answered). */
+import type { TreeNode } from '../src/core/trace/tree';
+import { h } from './dom';
+import { formatDuration, meanLogprob } from './format';
+import { correctnessMark } from './legend';
+import { mathTextToHtml, texToHtml } from './math';
+import type { RunModel } from './runModel';
+
+export function nodeTitle(node: TreeNode): string {
+  if (node.kind === 'root') return 'Problem';
+  const what = node.kind === 'answer' ? 'Answer' : `Step ${node.depth}`;
+  return node.sample === undefined ? what : `${what} · sample ${node.sample}`;
+}
+
+function fact(name: string, value: Node | string): HTMLElement[] {
+  return [h('dt', {}, name), h('dd', {}, value)];
+}
+
+function answerValue(node: TreeNode): HTMLElement | undefined {
+  if (!node.answer) return undefined;
+  const { normalized, raw, correct } = node.answer;
+  const value = normalized === null
+    ? h('span', { class: 'no-answer' }, 'none found')
+    : h('span', { class: 'answer', title: raw ?? normalized, html: texToHtml(normalized) });
+  return h('span', {}, value, correctnessMark(correct));
+}
+
+function facts(model: RunModel, node: TreeNode): HTMLElement[] {
+  const rows: HTMLElement[][] = [fact('kind', node.kind)];
+  if (node.status === 'pruned') rows.push(fact('pruned', node.pruneReason ?? 'yes'));
+  const failure = model.failureOf(node);
+  if (failure) rows.push(fact('error', failure));
+  if (node.sample !== undefined) rows.push(fact('sample', `#${node.sample}`));
+  const tokenCount = node.tokenCount ?? node.tokens?.length;
+  if (tokenCount !== undefined) rows.push(fact('tokens', String(tokenCount)));
+  const mean = node.tokens ? meanLogprob(node.tokens) : undefined;
+  if (mean !== undefined) {
+    rows.push(fact('mean logprob', `${mean.toFixed(3)} (p ≈ ${Math.exp(mean).toFixed(2)} per token)`));
+  }
+  if (node.latencyMs !== undefined) rows.push(fact('latency', formatDuration(node.latencyMs)));
+  if (node.stopReason) rows.push(fact('stop reason', node.stopReason));
+  for (const [scorer, score] of Object.entries(node.scores)) rows.push(fact(`score (${scorer})`, score.toFixed(3)));
+  const answer = answerValue(node);
+  if (answer) rows.push(fact('answer', answer));
+  return rows.flat();
+}
+
+export interface DetailActions {
+  openPath(nodeId: string): void;
+  close(): void;
+}
+
+export function renderDetail(el: HTMLElement, model: RunModel, node: TreeNode, actions: DetailActions): void {
+  const group = node.answer ? model.colors.colorOf(node.answer.normalized) : undefined;
+  const close = h('button', { class: 'icon-button close', title: 'Close (Escape)', attrs: { type: 'button', 'aria-label': 'Close details' } }, '×');
+  close.addEventListener('click', () => actions.close());
+  const open = h('button', { class: 'button', attrs: { type: 'button' } }, 'Open chain as document');
+  open.addEventListener('click', () => actions.openPath(node.id));
+  el.replaceChildren(
+    h('div', { class: 'detail-title' },
+      group ? h('span', { class: 'swatch', style: { background: group } }) : null,
+      h('h2', {}, nodeTitle(node)),
+      close,
+    ),
+    h('div', { class: 'detail-body' },
+      h('div', { class: 'node-text', html: mathTextToHtml(node.text) }),
+      h('dl', { class: 'facts' }, ...facts(model, node)),
+    ),
+    h('div', { class: 'detail-actions' }, open),
+  );
+  el.hidden = false;
+  el.dataset.nodeId = node.id;
+}
+
+export function hideDetail(el: HTMLElement): void {
+  el.hidden = true;
+  el.replaceChildren();
+  delete el.dataset.nodeId;
+}

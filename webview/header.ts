@@ -1,0 +1,54 @@
+/** The header bar: which model and strategy, how far the run is, what it cost, what went wrong. */
+import { h } from './dom';
+import { formatCount, formatDuration } from './format';
+import type { RunModel } from './runModel';
+
+function strategyLabel(model: RunModel): string {
+  const { name } = model.tree.header.strategy;
+  const n = model.plannedSamples();
+  return n === undefined ? name : `${name} · n=${n}`;
+}
+
+function status(model: RunModel): { text: string; kind: string } {
+  const ended = model.tree.ended;
+  if (!ended) {
+    const n = model.plannedSamples();
+    const done = model.finishedSamples();
+    return { text: n === undefined ? `running · ${done} done` : `running · ${done}/${n} samples`, kind: 'running' };
+  }
+  if (ended.status === 'failed') return { text: ended.error ? `failed: ${ended.error}` : 'failed', kind: 'failed' };
+  return { text: ended.status, kind: ended.status };
+}
+
+function tokensLabel(model: RunModel): string {
+  const { prompt, completion } = model.tokenTotals();
+  const generated = `${formatCount(completion)} tokens`;
+  return prompt === undefined ? generated : `${generated} (+${formatCount(prompt)} prompt)`;
+}
+
+/** One line per distinct failure message, so a server outage does not list every sample. */
+function failureLines(model: RunModel): string[] {
+  const byMessage = new Map<string, number[]>();
+  for (const f of model.tree.failures) byMessage.set(f.message, [...(byMessage.get(f.message) ?? []), f.sample]);
+  return [...byMessage].map(([message, samples]) =>
+    `${samples.length === 1 ? 'sample' : 'samples'} ${samples.join(', ')} failed: ${message}`);
+}
+
+export function renderHeader(el: HTMLElement, model: RunModel): void {
+  const state = status(model);
+  const backend = model.tree.header.backend;
+  el.replaceChildren(
+    h('div', { class: 'header-row' },
+      h('span', { class: 'model', title: `${backend.kind} at ${backend.host}${backend.version ? ` (${backend.version})` : ''}` }, backend.model),
+      h('span', { class: 'strategy' }, strategyLabel(model)),
+      h('span', { class: `status status-${state.kind}`, attrs: { 'data-status': state.kind } }, state.text),
+    ),
+    h('div', { class: 'header-row header-meta' },
+      h('span', { class: 'tokens' }, tokensLabel(model)),
+      h('span', { class: 'wall' }, formatDuration(model.wallMs())),
+      h('span', { class: 'label', title: model.label }, model.label),
+    ),
+    ...model.tree.warnings.map((w) => h('div', { class: 'warning', attrs: { role: 'status' } }, w)),
+    ...failureLines(model).map((line) => h('div', { class: 'failure' }, line)),
+  );
+}
