@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { parseRunText } from '../../src/core/trace/parse';
 import { e2eOutputDir, e2eToolsInstalled } from './support/paths';
-import { freePort } from './support/ports';
+import { closedPort } from '../support/helpers';
 import { SOLVE_SCENARIO, solveProblemFixture, solveUserSettings } from './support/scenario';
-import { startTestServer, type TestServer } from './support/testServer';
+import { spawnTestServer, type TestServer } from './support/testServer';
 import { packagedExtension } from './support/vsix';
 import { withWorkbench } from './support/withWorkbench';
 import { Stopwatch } from './support/stopwatch';
@@ -43,7 +43,7 @@ describe('Reasonscope in a real VS Code (code-server + Chromium)', { skip }, () 
     const packaged = await clock.time('vsix', packagedExtension);
     console.log(packaged.rebuilt ? 'e2e: packaged the extension' : 'e2e: reusing the packaged extension (newer than its sources)');
     vsix = packaged.path;
-    server = await startTestServer(join(e2eOutputDir, 'test-server.log'));
+    server = await spawnTestServer(join(e2eOutputDir, 'test-server.log'));
   });
 
   after(async () => {
@@ -60,6 +60,7 @@ describe('Reasonscope in a real VS Code (code-server + Chromium)', { skip }, () 
       async (workbench, codeServer) => {
         await workbench.openFile(problem);
         await workbench.runCommand('Reasonscope: Solve Problem');
+        assert.ok((await workbench.statusBarText()).includes(SOLVE_SCENARIO.model), 'the status bar shows the model');
 
         const live = await readFinishedTree(await workbench.webviewFrame(tree.frameMarker));
         assert.equal(live.status, 'completed');
@@ -86,8 +87,8 @@ describe('Reasonscope in a real VS Code (code-server + Chromium)', { skip }, () 
     );
   });
 
-  test('Solve Problem against a host where nothing listens says Ollama is not reachable there', async () => {
-    const host = `127.0.0.1:${await freePort()}`;
+  test('Solve Problem against a host where nothing listens says Ollama is not reachable there, and stops', async () => {
+    const host = `127.0.0.1:${await closedPort()}`;
     await withWorkbench(
       'unreachable',
       { workspaceFiles: { [solveProblemFixture]: SOLVE_SCENARIO.problemFile }, userSettings: solveUserSettings, machineSettings: { 'reasonscope.host': `http://${host}` }, vsix },
@@ -95,8 +96,9 @@ describe('Reasonscope in a real VS Code (code-server + Chromium)', { skip }, () 
       async (workbench) => {
         await workbench.openFile(SOLVE_SCENARIO.problemFile);
         await workbench.runCommand('Reasonscope: Solve Problem');
-        const message = await workbench.waitForNotification(/not reachable/i);
+        const message = await workbench.waitForNotification(/cannot reach Ollama|Ollama is not reachable/i);
         assert.ok(message.includes(host), `the notification names ${host}: "${message}"`);
+        await workbench.waitForNoNotification(/solving with/);
         await workbench.screenshot(join(e2eOutputDir, 'unreachable.png'));
       },
     );

@@ -8,7 +8,7 @@ import * as esbuild from 'esbuild';
 import { runTests } from '@vscode/test-electron';
 import { repoRoot } from '../e2e/support/paths';
 import { SOLVE_SCENARIO, solveProblemFixture, solveUserSettings } from '../e2e/support/scenario';
-import { startTestServer } from '../e2e/support/testServer';
+import { spawnTestServer } from '../e2e/support/testServer';
 
 async function main(): Promise<number> {
   const executable = process.env.VSCODE_EXECUTABLE;
@@ -38,7 +38,7 @@ async function main(): Promise<number> {
     logLevel: 'warning',
   });
 
-  const server = await startTestServer(join(runDir, 'test-server.log'));
+  const server = await spawnTestServer(join(runDir, 'test-server.log'));
   try {
     // Desktop VS Code reads machine-scoped settings from the user settings file.
     mkdirSync(join(userDataDir, 'User'), { recursive: true });

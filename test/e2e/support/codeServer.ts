@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { codeServerBin, e2eOutputDir, node24BinDir } from './paths';
-import { freePort } from './ports';
+import { closedPort } from '../../support/helpers';
 import { RUN_MARKER_VARIABLE, markedProcesses, signalGroup, waitUntil } from './processes';
 
 export interface CodeServerOptions {
@@ -81,7 +81,7 @@ async function launch(options: CodeServerOptions, runDir: string, socketDir: str
 
   await installExtension(resolve(options.vsix), commonArgs, serverEnv, runDir);
 
-  const port = await freePort();
+  const port = await closedPort();
   const logPath = join(runDir, 'code-server.log');
   const logFd = openSync(logPath, 'a');
   // detached = setsid(): code-server and every process it forks share one group we can kill.

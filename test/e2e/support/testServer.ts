@@ -14,7 +14,7 @@ export interface TestServer {
 const START_TIMEOUT_MS = 30_000;
 
 /** `extraArgs` go to serve.ts (e.g. `['--latency', '20']`); its stderr is appended to `logPath`. */
-export async function startTestServer(logPath: string, extraArgs: string[] = []): Promise<TestServer> {
+export async function spawnTestServer(logPath: string, extraArgs: string[] = []): Promise<TestServer> {
   const logFd = openSync(logPath, 'a');
   const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/support/serve.ts'), '--port', '0', ...extraArgs], {
     cwd: repoRoot,

@@ -88,6 +88,11 @@ export class Workbench {
     return retry(`a notification matching ${pattern}`, Math.max(deadline - Date.now(), 1_000), find);
   }
 
+  /** Waits until no notification matches (a progress notification ending, for example). */
+  async waitForNoNotification(pattern: RegExp, timeoutMs = COMMAND_TIMEOUT_MS): Promise<void> {
+    await retry(`no notification matching ${pattern}`, timeoutMs, async () => ((await this.readNotifications()).some((text) => pattern.test(text)) ? undefined : true));
+  }
+
   async statusBarText(): Promise<string> {
     return (await this.page.locator(selectors.statusBar).innerText()).replace(/\s+/g, ' ');
   }
