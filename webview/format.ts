@@ -1,5 +1,7 @@
 /** Short human-readable numbers for the header, legend and detail panel. */
-import type { TokenLogprob } from '../src/core/model/types';
+import type { TreeNode } from '../src/core/trace/tree';
+
+type TokenLogprob = NonNullable<TreeNode['tokens']>[number];
 
 export function formatCount(n: number): string {
   if (n < 1000) return String(n);

@@ -45,7 +45,7 @@ export function webviewHtml(o: WebviewHtmlOptions): string {
   <section id="legend" class="legend" aria-label="Answer groups"></section>
   <main id="tree" class="tree-area">
     <svg id="tree-svg" class="tree-svg" role="tree" aria-label="Trajectory tree"></svg>
-    <div class="tree-toolbar"><button id="fit" type="button" class="tool-button" title="Fit the whole tree into view">Fit</button></div>
+    <div id="toolbar" class="tree-toolbar" hidden><button id="fit" type="button" class="tool-button" title="Fit the whole tree into view">Fit</button></div>
     <div id="tooltip" class="tooltip" role="tooltip" hidden></div>
     <div id="message" class="message" hidden></div>
   </main>

@@ -22,7 +22,7 @@ export function renderLegend(el: HTMLElement, model: RunModel): void {
       const isWinner = winner !== undefined && g.answer === winner.key;
       const answer = g.answer === null
         ? h('span', { class: 'answer no-answer' }, 'no answer')
-        : h('span', { class: 'answer', title: g.answer, html: texToHtml(g.answer) });
+        : h('span', { class: 'answer', title: g.answer, html: texToHtml(`\\displaystyle ${g.answer}`) });
       return h('div', { class: `legend-row${isWinner ? ' winner' : ''}`, attrs: { 'data-answer': g.answer ?? '' } },
         h('span', { class: 'swatch', style: { background: model.colors.colorOf(g.answer) } }),
         answer,

@@ -17,6 +17,7 @@ const headerEl = byId('run-header');
 const legendEl = byId('legend');
 const detailEl = byId('detail');
 const messageEl = byId('message');
+const toolbarEl = byId('toolbar');
 
 let model: RunModel | undefined;
 let selectedId: string | undefined;
@@ -67,6 +68,7 @@ function handle(message: HostToWebview): void {
       const saved = store.get(model.runId);
       selectedId = saved.selected !== undefined && model.node(saved.selected) ? saved.selected : undefined;
       messageEl.hidden = true;
+      toolbarEl.hidden = false;
       view.clear();
       renderAll(false);
       if (saved.transform) view.restoreTransform(saved.transform);
@@ -89,6 +91,7 @@ function handle(message: HostToWebview): void {
       headerEl.replaceChildren();
       legendEl.replaceChildren();
       legendEl.hidden = true;
+      toolbarEl.hidden = true;
       hideDetail(detailEl);
       showMessage('empty', message.message, 'Runs appear here as a tree while they generate.');
       return;

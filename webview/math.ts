@@ -84,3 +84,22 @@ export function mathTextToHtml(text: string): string {
     .map((s) => (s.kind === 'text' ? escapeHtml(s.value).replace(/\n/g, '<br>') : texToHtml(s.value, s.kind === 'display')))
     .join('');
 }
+
+/** The start of a text on one line, about `max` characters of source, as HTML. Formulas are never
+ * cut in half: one that starts within the budget is shown whole, and displayed formulas go inline. */
+export function mathSnippetToHtml(text: string, max = 80): string {
+  let budget = max;
+  let html = '';
+  for (const s of splitMath(text)) {
+    if (budget <= 0) return `${html}…`;
+    if (s.kind !== 'text') {
+      html += texToHtml(s.value);
+      budget -= s.value.length;
+      continue;
+    }
+    const line = s.value.replace(/\s+/g, ' ');
+    html += escapeHtml(line.length > budget ? `${line.slice(0, budget).trimEnd()}…` : line);
+    budget -= line.length;
+  }
+  return html;
+}

@@ -6,7 +6,9 @@ import {
 } from 'd3';
 import { pathTo, type TreeNode } from '../src/core/trace/tree';
 import { nodeTitle } from './detail';
+import { h } from './dom';
 import { snippet } from './format';
+import { mathSnippetToHtml } from './math';
 import type { GroupKey } from './order';
 import type { RunModel } from './runModel';
 import type { ViewTransform } from './viewState';
@@ -20,6 +22,9 @@ const MAX_FIT_SCALE = 1.6;
 /** Below this zoom, step numbers are too small to read and are hidden. */
 const LABEL_MIN_SCALE = 0.55;
 const MOVE_MS = 300;
+const ROOT_LABEL_WIDTH = 64;
+const MARGIN = 8;
+const TOOLBAR_HEIGHT = 40;
 const MIXED = Symbol('mixed answers');
 
 type Point = HierarchyPointNode<string>;
@@ -73,6 +78,7 @@ export class TreeView {
   private focusId: string | undefined;
   /** Until the user zooms or pans, the view keeps fitting the tree as it grows. */
   private following = true;
+  private userMoved = false;
 
   constructor(svgEl: SVGSVGElement, private readonly tooltip: HTMLElement, private readonly events: TreeViewEvents) {
     this.svg = select(svgEl);
@@ -86,11 +92,15 @@ export class TreeView {
         this.svg.classed('zoomed-out', e.transform.k < LABEL_MIN_SCALE);
         if (e.sourceEvent) {
           this.following = false;
+          this.userMoved = true;
           this.hideTooltip();
         }
       })
       .on('end', (e: D3ZoomEvent<SVGSVGElement, unknown>) => {
-        if (e.sourceEvent) this.events.userTransform({ k: e.transform.k, x: e.transform.x, y: e.transform.y });
+        // A click is a zoom gesture too (mousedown/mouseup); only report gestures that moved the view.
+        if (!this.userMoved) return;
+        this.userMoved = false;
+        this.events.userTransform({ k: e.transform.k, x: e.transform.x, y: e.transform.y });
       });
     this.svg.call(this.zoomer).on('dblclick.zoom', null);
     this.nodeLayer.on('keydown', (e: KeyboardEvent) => this.onKey(e));
@@ -164,6 +174,8 @@ export class TreeView {
           .attr('transform', (d) => `translate(${d.y},${d.x})`);
         g.append('circle');
         g.append('text').attr('class', 'node-label').attr('dy', '0.35em');
+        g.filter((d) => d.depth === 0).append('text').attr('class', 'root-label').attr('dy', '0.35em')
+          .attr('x', -(RADIUS.root + 5)).text('problem');
         g.on('click', (e: MouseEvent, d) => {
           e.stopPropagation();
           this.events.select(d.data);
@@ -190,7 +202,7 @@ export class TreeView {
         .attr('aria-label', `${nodeTitle(node)}: ${snippet(node.text)}`)
         .style('--group-color', () => colorOf(d.data));
       g.select('circle').attr('r', RADIUS[node.kind]);
-      g.select('text').text(nodeLabel(node));
+      g.select('text.node-label').text(nodeLabel(node));
     });
     if (animate) nodes.transition().duration(MOVE_MS).attr('transform', (d) => `translate(${d.y},${d.x})`);
     else nodes.attr('transform', (d) => `translate(${d.y},${d.x})`);
@@ -206,13 +218,14 @@ export class TreeView {
     const height = svgEl.clientHeight;
     if (!this.layout || width === 0 || height === 0) return;
     const points = this.layout.descendants();
-    const pad = 24;
-    const x0 = Math.min(...points.map((d) => d.y)) - pad;
-    const x1 = Math.max(...points.map((d) => d.y)) + pad;
-    const y0 = Math.min(...points.map((d) => d.x)) - pad;
-    const y1 = Math.max(...points.map((d) => d.x)) + pad;
-    const k = Math.min(width / (x1 - x0), height / (y1 - y0), MAX_FIT_SCALE);
-    const t = zoomIdentity.translate((width - k * (x1 - x0)) / 2 - k * x0, (height - k * (y1 - y0)) / 2 - k * y0).scale(k);
+    // Layout bounds, with room for node radii and the root's label on the left.
+    const x0 = Math.min(...points.map((d) => d.y)) - ROOT_LABEL_WIDTH;
+    const x1 = Math.max(...points.map((d) => d.y)) + 2 * RADIUS.answer;
+    const y0 = Math.min(...points.map((d) => d.x)) - 2 * RADIUS.answer;
+    const y1 = Math.max(...points.map((d) => d.x)) + 2 * RADIUS.answer;
+    // Screen margins: the Fit button sits top right; the tree hangs from the top, like a list.
+    const k = Math.min((width - 2 * MARGIN) / (x1 - x0), (height - TOOLBAR_HEIGHT - MARGIN) / (y1 - y0), MAX_FIT_SCALE);
+    const t = zoomIdentity.translate((width - k * (x1 - x0)) / 2 - k * x0, TOOLBAR_HEIGHT - k * y0).scale(k);
     if (animate && !reducedMotion()) this.svg.transition().duration(MOVE_MS).call(this.zoomer.transform, t);
     else this.svg.call(this.zoomer.transform, t);
   }
@@ -258,9 +271,9 @@ export class TreeView {
   private showTooltip(id: string): void {
     const node = this.model?.node(id);
     const el = this.nodeLayer.select<SVGGElement>(`g.node[data-id="${CSS.escape(id)}"]`).node();
-    const area = this.tooltip.offsetParent;
+    const area = this.tooltip.parentElement;
     if (!node || !el || !area) return;
-    this.tooltip.replaceChildren(nodeTitle(node), document.createElement('br'), snippet(node.text));
+    this.tooltip.replaceChildren(h('div', { class: 'tooltip-title' }, nodeTitle(node)), h('div', { html: mathSnippetToHtml(node.text) }));
     this.tooltip.hidden = false;
     const box = el.getBoundingClientRect();
     const frame = area.getBoundingClientRect();
