@@ -98,7 +98,8 @@ export function mathSnippetToHtml(text: string, max = 80): string {
       continue;
     }
     const line = s.value.replace(/\s+/g, ' ');
-    html += escapeHtml(line.length > budget ? `${line.slice(0, budget).trimEnd()}…` : line);
+    if (line.length > budget) return `${html}${escapeHtml(line.slice(0, budget).trimEnd())}…`;
+    html += escapeHtml(line);
     budget -= line.length;
   }
   return html;

@@ -4,6 +4,7 @@ import {
   hierarchy, linkHorizontal, select, tree as tidyTree, zoom, zoomIdentity, zoomTransform,
   type D3ZoomEvent, type HierarchyPointLink, type HierarchyPointNode, type Selection, type ZoomBehavior,
 } from 'd3';
+import type { NodeStatus } from '../src/core/trace/schema';
 import { pathTo, type TreeNode } from '../src/core/trace/tree';
 import { nodeTitle } from './detail';
 import { h } from './dom';
@@ -26,6 +27,7 @@ const ROOT_LABEL_WIDTH = 64;
 const MARGIN = 8;
 const TOOLBAR_HEIGHT = 40;
 const MIXED = Symbol('mixed answers');
+const STATUSES: NodeStatus[] = ['active', 'complete', 'pruned', 'error'];
 
 type Point = HierarchyPointNode<string>;
 type Link = HierarchyPointLink<string>;
@@ -170,7 +172,10 @@ export class TreeView {
       .selectAll<SVGGElement, Point>('g.node')
       .data(root.descendants(), (d) => d.data)
       .join((enter) => {
-        const g = enter.append('g').attr('role', 'treeitem').classed('entering', animate)
+        // A node's kind never changes; its status does (see the update below).
+        const g = enter.append('g').attr('role', 'treeitem')
+          .attr('class', (d) => `node kind-${model.node(d.data)?.kind ?? 'step'}`)
+          .classed('entering', animate)
           .attr('transform', (d) => `translate(${d.y},${d.x})`);
         g.append('circle');
         g.append('text').attr('class', 'node-label').attr('dy', '0.35em');
@@ -178,6 +183,7 @@ export class TreeView {
           .attr('x', -(RADIUS.root + 5)).text('problem');
         g.on('click', (e: MouseEvent, d) => {
           e.stopPropagation();
+          this.hideTooltip();
           this.events.select(d.data);
         });
         g.on('mouseenter focus', (_e: Event, d) => this.showTooltip(d.data));
@@ -189,9 +195,8 @@ export class TreeView {
       const node = model.node(d.data);
       if (!node) return;
       const g = select(els[i]);
-      g.attr('class', ['node', `kind-${node.kind}`, `status-${node.status}`].join(' '))
-        .classed('entering', els[i].classList.contains('entering'))
-        .classed('no-answer', node.answer?.normalized === null)
+      for (const status of STATUSES) g.classed(`status-${status}`, node.status === status);
+      g.classed('no-answer', node.answer?.normalized === null)
         .classed('selected', d.data === selectedId)
         .classed('on-path', onPath.has(d.data))
         .classed('chosen', node.selected)

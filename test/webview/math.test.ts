@@ -36,7 +36,8 @@ test('tooltips keep about 80 characters and never cut a formula in half', () => 
   const text = `${'word '.repeat(14)}then $\\frac{3(-2)-2}{-2-2} = 2$ and ${'more '.repeat(30)}`;
   const html = mathSnippetToHtml(text);
   assert.match(html, /class="katex"/, 'the formula that starts within the budget is whole');
-  assert.ok(html.endsWith('…'));
+  assert.ok(html.endsWith('</span>…'), 'cut right after the formula');
+  assert.equal(mathSnippetToHtml(`${'x'.repeat(100)} $y$`), `${'x'.repeat(80)}…`);
   assert.ok(!html.includes('more more more more'), 'the rest is cut');
   assert.equal(mathSnippetToHtml('short  \n text'), 'short text');
 });

@@ -155,6 +155,26 @@ describe('trajectory-tree webview', () => {
     await page.context().close();
   });
 
+  test('marks pruned branches and failed samples', async () => {
+    const view = await openWebview(browser, origin, { theme: 'dark', ...SIDE_PANEL });
+    const { page } = view;
+    await send(page, runMessage(run.events));
+    const [pruned, failed] = [...tree.nodes.values()].filter((n) => n.kind === 'step' && n.depth === 1);
+    const t = run.events[run.events.length - 1].t;
+    await send(page, { type: 'events', runId: run.header.runId, events: [
+      { type: 'node_pruned', t, id: pruned.id, reason: 'score 0.12 below the beam' },
+      { type: 'sample_failed', t, sample: failed.sample ?? 0, id: failed.id, message: 'connection reset by peer' },
+    ] });
+    assert.ok(await page.locator(`g.node.status-pruned[data-id="${pruned.id}"]`).isVisible());
+    assert.equal(await count(page, 'path.link.pruned'), 1);
+    assert.ok(await page.locator(`g.node.status-error[data-id="${failed.id}"]`).isVisible());
+    assert.match(await page.locator('#run-header .failure').innerText(), /failed: connection reset by peer/);
+    await page.locator(`g.node[data-id="${pruned.id}"]`).click();
+    assert.match(await page.locator('#detail .facts').innerText(), /pruned\s+score 0\.12 below the beam/);
+    await assertClean(view);
+    await page.context().close();
+  });
+
   test('shows a node’s text with typeset math and facts, and asks to open its chain', async () => {
     assert.ok(mathStep, 'the fixture has a step with math and token logprobs');
     const view = await openWebview(browser, origin, { theme: 'dark', ...SIDE_PANEL });
