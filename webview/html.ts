@@ -1,6 +1,8 @@
 /** The trajectory-tree webview document. Pure (no VS Code or Node APIs) so the extension, the
  * standalone report and the browser test all build the exact same page. */
 
+import { escapeHtml } from './escape';
+
 export interface WebviewHtmlOptions {
   /** Origin the webview may load its own resources from (VS Code's `webview.cspSource`). */
   cspSource: string;
@@ -10,12 +12,6 @@ export interface WebviewHtmlOptions {
   styleUri: string;
   katexStyleUri: string;
   title?: string;
-}
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-function escapeAttr(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
 export function webviewHtml(o: WebviewHtmlOptions): string {
@@ -28,7 +24,7 @@ export function webviewHtml(o: WebviewHtmlOptions): string {
     `img-src ${o.cspSource} data:`,
     "connect-src 'none'",
   ].join('; ');
-  const a = escapeAttr;
+  const a = escapeHtml;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

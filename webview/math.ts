@@ -1,6 +1,7 @@
 /** Turns model text with LaTeX math into safe HTML: math goes through KaTeX, everything else is
  * escaped, so untrusted model output can never inject markup. */
 import katex from 'katex';
+import { escapeHtml } from './escape';
 
 export interface Segment {
   kind: 'text' | 'inline' | 'display';
@@ -66,12 +67,6 @@ export function splitMath(text: string): Segment[] {
   }
   flush();
   return segments;
-}
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 }
 
 /** One formula as HTML; a formula KaTeX cannot parse is shown as its source, marked as an error. */

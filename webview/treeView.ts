@@ -215,7 +215,8 @@ export class TreeView {
     if (this.following) this.fit(animate);
   }
 
-  /** Scales and centres the whole tree in the panel, and resumes following its growth. */
+  /** Scales the whole tree into the panel (centred across, hanging from the top) and resumes
+   * following its growth. */
   fit(animate: boolean): void {
     this.following = true;
     const svgEl = this.svg.node() as SVGSVGElement;

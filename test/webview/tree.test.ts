@@ -288,6 +288,22 @@ describe('trajectory-tree webview', () => {
     await page.context().close();
   });
 
+  test('the Content-Security-Policy lets nothing run or connect that the webview did not bring', async () => {
+    const { page } = await openWebview(browser, origin, { theme: 'dark', ...SIDE_PANEL });
+    const outcome = await page.evaluate(async () => {
+      const script = document.createElement('script');
+      script.textContent = 'window.__injected = true';
+      document.body.append(script);
+      const fetched = await fetch('/dist/webview.js').then(() => true, () => false);
+      return { injected: (window as unknown as { __injected?: boolean }).__injected === true, fetched };
+    });
+    assert.deepEqual(outcome, { injected: false, fetched: false });
+    const violations = await cspViolations(page);
+    assert.ok(violations.some((v) => v.startsWith('script-src')), 'script without the nonce is refused');
+    assert.ok(violations.some((v) => v.startsWith('connect-src')), 'network requests are refused');
+    await page.context().close();
+  });
+
   test('a run it cannot draw shows an error box and tells the host', async () => {
     const { page } = await openWebview(browser, origin, { theme: 'dark', ...SIDE_PANEL });
     const broken = { ...run.header, strategy: undefined } as unknown as typeof run.header;
