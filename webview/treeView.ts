@@ -61,6 +61,16 @@ function subtreeGroups(root: Point, model: RunModel): Map<string, SubtreeGroup> 
   return groups;
 }
 
+/** Sets a geometry attribute, gliding only the elements that actually move: a live run re-renders
+ * every batch, and transitions on a thousand unmoved nodes would make it lag. */
+function moveTo<E extends SVGElement, D>(sel: Selection<E, D, SVGGElement, unknown>, attr: string, value: (d: D) => string | null, animate: boolean): void {
+  const moved = sel.filter(function (d) {
+    return this.getAttribute(attr) !== value(d);
+  });
+  if (animate) moved.transition().duration(MOVE_MS).attr(attr, value);
+  else moved.attr(attr, value);
+}
+
 function nodeLabel(node: TreeNode): string {
   if (node.kind === 'root') return '';
   if (node.kind === 'answer') return node.answer?.correct === undefined ? '' : node.answer.correct ? '✓' : '✗';
@@ -141,6 +151,12 @@ export class TreeView {
     const root = tidyTree<string>()
       .nodeSize([ROW, COL])
       .separation((a, b) => (a.parent === b.parent ? 1 : 1.25))(hierarchy(rootId, (id) => model.childOrder.get(id)));
+    // d3 centres the tree on its root; anchor it at the top instead, so chains added at the bottom
+    // of a live run leave the ones above where the user is looking.
+    const top = Math.min(...root.descendants().map((d) => d.x));
+    root.each((d) => {
+      d.x -= top;
+    });
     this.layout = root;
     this.points = new Map(root.descendants().map((d) => [d.data, d]));
     if (this.focusId === undefined || !this.points.has(this.focusId)) this.focusId = selectedId ?? rootId;
@@ -166,7 +182,7 @@ export class TreeView {
       .classed('chosen', (d) => chosen.has(d.target.data))
       .classed('pruned', (d) => model.node(d.target.data)?.status === 'pruned')
       .style('--group-color', (d) => colorOf(d.target.data));
-    (animate ? links.transition().duration(MOVE_MS) : links).attr('d', linkPath);
+    moveTo(links, 'd', linkPath, animate);
 
     const nodes = this.nodeLayer
       .selectAll<SVGGElement, Point>('g.node')
@@ -209,8 +225,7 @@ export class TreeView {
       g.select('circle').attr('r', RADIUS[node.kind]);
       g.select('text.node-label').text(nodeLabel(node));
     });
-    if (animate) nodes.transition().duration(MOVE_MS).attr('transform', (d) => `translate(${d.y},${d.x})`);
-    else nodes.attr('transform', (d) => `translate(${d.y},${d.x})`);
+    moveTo(nodes, 'transform', (d) => `translate(${d.y},${d.x})`, animate);
 
     if (this.following) this.fit(animate);
   }
