@@ -85,7 +85,11 @@ describe('majority solve against the test server', () => {
   });
 
   test('a transient failure mid-chain is retried from the last complete step, without duplicate nodes', async () => {
-    server.injectFault({ kind: 'truncate', afterTokens: 40 });
+    // Learn where the first step ends, then cut the stream a few tokens into the second.
+    const clean = await solve(server, params({ n: 1, concurrency: 1 }));
+    const firstStepTokens = clean.tree.nodes.get('s0.0')?.tokens?.length ?? 0;
+    assert.ok(firstStepTokens > 0 && (clean.tree.nodes.get('s0.1')?.tokens?.length ?? 0) > 3);
+    server.injectFault({ kind: 'truncate', afterTokens: firstStepTokens + 3 });
     const { ended, tree, run } = await solve(server, params({ n: 1, concurrency: 1 }));
     assert.equal(ended.status, 'completed');
     assert.equal(ended.totals.requests, 2);

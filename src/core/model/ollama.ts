@@ -139,19 +139,22 @@ export class OllamaBackend implements ModelBackend {
         }
       }
     } catch (err) {
-      // ollama-js throws a plain Error for an {"error": …} line inside a 200 stream.
+      // ollama-js throws plain Errors for a stream that ends without `done` and for an
+      // {"error": …} line inside a 200 stream.
       if (stream && err instanceof Error && err.constructor === Error && !signal?.aborted) {
+        if (/did not receive done/i.test(err.message)) throw truncated(this.host, request.model);
         throw new BackendError('stream-error', `${NAME} reported an error mid-generation: ${err.message}`, undefined, request.model);
       }
       throw this.mapError(err, request.model, signal);
     } finally {
       stream?.abort();
     }
-    if (!finished) {
-      if (signal?.aborted) throw new CancelledError();
-      throw new BackendError('stream-truncated', `${NAME} at ${this.host} ended the response before it was done (did the server restart?).`, undefined, request.model);
-    }
+    if (!finished) throw signal?.aborted ? new CancelledError() : truncated(this.host, request.model);
   }
+}
+
+function truncated(host: string, model: string): BackendError {
+  return new BackendError('stream-truncated', `${NAME} at ${host} ended the response before it was done (did the server restart?).`, undefined, model);
 }
 
 function toTokenLogprob(lp: Logprob): TokenLogprob {
