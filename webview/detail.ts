@@ -10,7 +10,8 @@ import type { RunModel } from './runModel';
 export function nodeTitle(node: TreeNode): string {
   if (node.kind === 'root') return 'Problem';
   const what = node.kind === 'answer' ? 'Answer' : `Step ${node.depth}`;
-  return node.sample === undefined ? what : `${what} · sample ${node.sample}`;
+  // `sample` is a 0-based index in the run file; people count chains from 1.
+  return node.sample === undefined ? what : `${what} · chain ${node.sample + 1}`;
 }
 
 function fact(name: string, value: Node | string): HTMLElement[] {
@@ -31,7 +32,7 @@ function facts(model: RunModel, node: TreeNode): HTMLElement[] {
   if (node.status === 'pruned') rows.push(fact('pruned', node.pruneReason ?? 'yes'));
   const failure = model.failureOf(node);
   if (failure) rows.push(fact('error', failure));
-  if (node.sample !== undefined) rows.push(fact('sample', `#${node.sample}`));
+  if (node.sample !== undefined) rows.push(fact('chain', `#${node.sample + 1}`));
   const tokenCount = node.tokenCount ?? node.tokens?.length;
   if (tokenCount !== undefined) rows.push(fact('tokens', String(tokenCount)));
   const mean = node.tokens ? meanLogprob(node.tokens) : undefined;

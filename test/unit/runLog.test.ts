@@ -102,3 +102,14 @@ test('the published JSON Schema accepts every line of a run and rejects a damage
   assert.equal(validate({ type: 'node_added', t: 0, id: 'x', parent: null, kind: 'leaf', text: '' }), false);
   assert.equal(validate({ type: 'run_ended', t: 0, status: 'done', totals: {} }), false);
 });
+
+test('every fixture run file (hand-built and recorded by the engine) validates against the schema', () => {
+  const validate = new Ajv2020({ strict: false }).compile(JSON.parse(fs.readFileSync('media/run.schema.json', 'utf8')));
+  const dir = 'test/fixtures/runs';
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.run.jsonl'));
+  assert.ok(files.length >= 2);
+  for (const file of files) {
+    const lines = fs.readFileSync(path.join(dir, file), 'utf8').trim().split('\n');
+    lines.forEach((line, i) => assert.ok(validate(JSON.parse(line)), `${file}:${i + 1}: ${JSON.stringify(validate.errors)}`));
+  }
+});

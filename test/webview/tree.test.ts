@@ -130,6 +130,24 @@ describe('trajectory-tree webview', () => {
     });
   }
 
+  test('draws a run recorded by the engine against the test server', async () => {
+    const recorded = parseRunText(readFileSync(join(REPO, 'test/fixtures/runs/recorded-majority-8.run.jsonl'), 'utf8'));
+    const recordedTree = replay(recorded.header, recorded.events);
+    const recordedGroups = answerGroups(recordedTree);
+    const view = await openWebview(browser, origin, { theme: 'dark', ...SIDE_PANEL });
+    const { page } = view;
+    await send(page, { type: 'run', header: recorded.header, events: recorded.events, label: 'recorded-majority-8.run.jsonl' });
+    assert.equal(await count(page, 'g.node'), recordedTree.nodes.size);
+    const votes = await page.locator('.legend-row .votes').evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-votes'))));
+    assert.deepEqual(votes, recordedGroups.map((g) => g.votes));
+    assert.equal(votes.reduce((a, b) => a + b, 0), 8);
+    await page.locator(`g.node[data-id="s0.1"]`).click();
+    await page.locator('#detail .katex').first().waitFor();
+    await page.screenshot({ path: join(SHOTS, 'tree-recorded-dark.png') });
+    await assertClean(view);
+    await page.context().close();
+  });
+
   test('grows live without moving the user’s view, then reports the end of the run', async () => {
     const view = await openWebview(browser, origin, { theme: 'dark', ...SIDE_PANEL });
     const { page } = view;

@@ -49,7 +49,7 @@ export interface NodeAddedEvent extends EventBase {
   parent: string | null;
   kind: NodeKind;
   text: string;
-  /** Which sample (chain) produced the node, for strategies that draw independent samples. */
+  /** Which sample (chain) produced the node, 0-based, for strategies that draw independent samples. */
   sample?: number;
   tokens?: TokenLogprob[];
   tokenCount?: number;
