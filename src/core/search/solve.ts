@@ -4,6 +4,7 @@ import { extractBoxed, normalizeAnswer } from '../answer/extract';
 import { BackendError, CancelledError, isCancelled } from '../model/errors';
 import type { GenerateRequest, ModelBackend, SamplingOptions, StopReason } from '../model/types';
 import type { RunRecorder } from '../trace/recorder';
+import { storedTokens } from '../trace/tokens';
 import type { RunEndedEvent, RunHeader, ProblemRef } from '../trace/schema';
 import { runPool, sleep } from './pool';
 import { solveMessages } from './prompt';
@@ -69,7 +70,7 @@ export async function runSolve(backend: ModelBackend, recorder: RunRecorder, par
       const id = `s${index}.${step++}`;
       recorder.emit({
         type: 'node_added', t: recorder.now(), id, parent, kind: 'step', text, sample: index,
-        ...(tokens.length > 0 && { tokens, tokenCount: tokens.length }),
+        ...(tokens.length > 0 && { tokens: storedTokens(tokens), tokenCount: tokens.length }),
         ...(stopReason && { stopReason }),
         latencyMs: latency(),
       });
