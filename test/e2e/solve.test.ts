@@ -43,7 +43,7 @@ describe('Reasonscope in a real VS Code (code-server + Chromium)', { skip }, () 
     const packaged = await clock.time('vsix', packagedExtension);
     console.log(packaged.rebuilt ? 'e2e: packaged the extension' : 'e2e: reusing the packaged extension (newer than its sources)');
     vsix = packaged.path;
-    server = await spawnTestServer(join(e2eOutputDir, 'test-server.log'));
+    server = await spawnTestServer(join(e2eOutputDir, 'test-server.log'), [...SOLVE_SCENARIO.serverArgs]);
   });
 
   after(async () => {
@@ -60,7 +60,7 @@ describe('Reasonscope in a real VS Code (code-server + Chromium)', { skip }, () 
       async (workbench, codeServer) => {
         await workbench.openFile(problem);
         await workbench.runCommand('Reasonscope: Solve Problem');
-        assert.ok((await workbench.statusBarText()).includes(SOLVE_SCENARIO.model), 'the status bar shows the model');
+        await workbench.waitForStatusBar(SOLVE_SCENARIO.model);
 
         const live = await readFinishedTree(await workbench.webviewFrame(tree.frameMarker));
         assert.equal(live.status, 'completed');
@@ -69,6 +69,7 @@ describe('Reasonscope in a real VS Code (code-server + Chromium)', { skip }, () 
         assert.equal(live.votes.reduce((a, b) => a + b, 0), SOLVE_SCENARIO.samples, 'legend votes add up to the samples');
         const done = await workbench.waitForNotification(/majority answer/);
         assert.match(done, new RegExp(`/${SOLVE_SCENARIO.samples} votes`));
+        await workbench.waitForNoNotification(/solving with/);
         await workbench.screenshot(join(e2eOutputDir, 'solve.png'));
 
         const runsDir = join(codeServer.workspaceDir, '.reasonscope/runs');

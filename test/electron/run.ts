@@ -38,7 +38,7 @@ async function main(): Promise<number> {
     logLevel: 'warning',
   });
 
-  const server = await spawnTestServer(join(runDir, 'test-server.log'));
+  const server = await spawnTestServer(join(runDir, 'test-server.log'), [...SOLVE_SCENARIO.serverArgs]);
   try {
     // Desktop VS Code reads machine-scoped settings from the user settings file.
     mkdirSync(join(userDataDir, 'User'), { recursive: true });

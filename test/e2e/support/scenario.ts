@@ -4,9 +4,12 @@ import { join } from 'node:path';
 import { problemFixturesDir } from './paths';
 
 export const SOLVE_SCENARIO = {
-  problemFile: 'divisors-of-196.problem.md',
+  /** A MATH-500 problem with a fractional answer, so the legend typesets LaTeX. */
+  problemFile: 'rational-function-sum.problem.md',
   model: 'qwen2.5:1.5b',
-  samples: 5,
+  samples: 6,
+  /** Test-server flags: enough wrong steps that the chains usually disagree, seeded to be repeatable. */
+  serverArgs: ['--error-rate', '0.5', '--seed', '1'],
 } as const;
 
 export const solveProblemFixture = join(problemFixturesDir, SOLVE_SCENARIO.problemFile);

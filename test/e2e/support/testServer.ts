@@ -1,9 +1,9 @@
 /** Starts the Ollama-protocol test server (test/support/serve.ts) as its own process, as a user's
  * `ollama serve` would be, and reads the URL it announces on stdout. */
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { repoRoot } from './paths';
 
 export interface TestServer {
@@ -15,6 +15,7 @@ const START_TIMEOUT_MS = 30_000;
 
 /** `extraArgs` go to serve.ts (e.g. `['--latency', '20']`); its stderr is appended to `logPath`. */
 export async function spawnTestServer(logPath: string, extraArgs: string[] = []): Promise<TestServer> {
+  mkdirSync(dirname(logPath), { recursive: true });
   const logFd = openSync(logPath, 'a');
   const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/support/serve.ts'), '--port', '0', ...extraArgs], {
     cwd: repoRoot,

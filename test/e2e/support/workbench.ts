@@ -93,8 +93,11 @@ export class Workbench {
     await retry(`no notification matching ${pattern}`, timeoutMs, async () => ((await this.readNotifications()).some((text) => pattern.test(text)) ? undefined : true));
   }
 
-  async statusBarText(): Promise<string> {
-    return (await this.page.locator(selectors.statusBar).innerText()).replace(/\s+/g, ' ');
+  /** Waits until an item of the status bar shows `text`; returns the whole bar's text. */
+  async waitForStatusBar(text: string, timeoutMs = COMMAND_TIMEOUT_MS): Promise<string> {
+    const bar = this.page.locator(selectors.statusBar);
+    await bar.filter({ hasText: text }).waitFor({ timeout: timeoutMs });
+    return (await bar.innerText()).replace(/\s+/g, ' ');
   }
 
   async screenshot(path: string): Promise<void> {
