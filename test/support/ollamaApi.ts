@@ -193,15 +193,15 @@ function ollamaLogprob(draw: TokenDraw, topLogprobs: number) {
   return { ...entry, top_logprobs: top };
 }
 
-/** NDJSON chat/generate replies. `topLogprobs` undefined: no logprobs requested. `promptTokens`: a
- * generate `context` is returned (prompt and reply token ids). */
-function ollamaWire(kind: 'chat' | 'generate', model: string, topLogprobs: number | undefined, promptTokens?: string[]): GenerationWire {
+/** NDJSON chat/generate replies. `topLogprobs` undefined: no logprobs requested. `contextPrompt`
+ * given: the final object carries a generate `context` (token ids of the prompt and the reply). */
+function ollamaWire(kind: 'chat' | 'generate', model: string, topLogprobs: number | undefined, contextPrompt?: string[]): GenerationWire {
   const text = (content: string) => (kind === 'chat' ? { message: { role: 'assistant', content } } : { response: content });
   const logprobs = (tokens: TokenDraw[]) => (topLogprobs === undefined ? {} : { logprobs: tokens.map((t) => ollamaLogprob(t, topLogprobs)) });
   const final = (r: GenerationResult) => ({
     done: true,
     done_reason: r.doneReason,
-    ...(promptTokens && { context: [...promptTokens, ...r.tokens.map((t) => t.token)].map((t) => hashString(t) % VOCABULARY_SIZE) }),
+    ...(contextPrompt && { context: [...contextPrompt, ...r.tokens.map((t) => t.token)].map((t) => hashString(t) % VOCABULARY_SIZE) }),
     total_duration: r.timings.total,
     load_duration: r.timings.load,
     // Go's omitempty drops zero counts (an empty reply has no eval_count).
