@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { GenerateChunk, GenerateDone, GenerateRequest, TokenLogprob } from '../../src/core/model/types';
 
 interface SampleProblem {
   problem: string;
@@ -37,4 +38,27 @@ export function closedPort(): Promise<number> {
 
 export function tempDir(prefix = 'reasonscope-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Drains a backend stream: the text, every token with its logprobs, and the final `done`. */
+export async function collect(stream: AsyncIterable<GenerateChunk>): Promise<{ text: string; tokens: TokenLogprob[]; deltas: number; done?: GenerateDone }> {
+  let text = '';
+  let deltas = 0;
+  const tokens: TokenLogprob[] = [];
+  let done: GenerateDone | undefined;
+  for await (const chunk of stream) {
+    if (chunk.kind === 'done') {
+      done = chunk;
+      continue;
+    }
+    deltas++;
+    text += chunk.text;
+    tokens.push(...(chunk.tokens ?? []));
+  }
+  return { text, tokens, deltas, done };
+}
+
+/** A chat request for the fixture problem the test server's solver knows. */
+export function solveRequest(model: string, extra: Partial<GenerateRequest> = {}): GenerateRequest {
+  return { model, messages: [{ role: 'user', content: `Solve step by step.\n\n${problemText()}` }], ...extra };
 }

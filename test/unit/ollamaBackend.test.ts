@@ -2,24 +2,14 @@ import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
 import { BackendError, CancelledError } from '../../src/core/model/errors';
 import { OllamaBackend } from '../../src/core/model/ollama';
-import type { GenerateChunk, GenerateDelta, GenerateDone, GenerateRequest } from '../../src/core/model/types';
+import type { GenerateRequest } from '../../src/core/model/types';
 import { startTestServer, type TestServer } from '../support/ollamaServer';
-import { closedPort, problemText } from '../support/helpers';
+import { closedPort, collect, solveRequest } from '../support/helpers';
 
 const MODEL = 'qwen2.5:1.5b';
 
-async function collect(stream: AsyncIterable<GenerateChunk>): Promise<{ text: string; deltas: GenerateDelta[]; done?: GenerateDone }> {
-  const deltas: GenerateDelta[] = [];
-  let done: GenerateDone | undefined;
-  for await (const chunk of stream) {
-    if (chunk.kind === 'delta') deltas.push(chunk);
-    else done = chunk;
-  }
-  return { text: deltas.map((d) => d.text).join(''), deltas, done };
-}
-
 function request(extra: Partial<GenerateRequest> = {}): GenerateRequest {
-  return { model: MODEL, messages: [{ role: 'user', content: `Solve step by step.\n\n${problemText()}` }], options: { seed: 7, temperature: 0.7 }, ...extra };
+  return solveRequest(MODEL, { options: { seed: 7, temperature: 0.7 }, ...extra });
 }
 
 async function rejection(promise: Promise<unknown>): Promise<BackendError> {
@@ -56,11 +46,10 @@ describe('Ollama backend against the Ollama-protocol test server', () => {
   });
 
   test('streams a continuation with token logprobs and a final done', async () => {
-    const { text, deltas, done } = await collect(backend.generate(request({ logprobs: true, topLogprobs: 3 })));
+    const { text, tokens, done } = await collect(backend.generate(request({ logprobs: true, topLogprobs: 3 })));
     assert.match(text, /\\boxed\{/);
     assert.equal(done?.stopReason, 'stop');
     assert.ok((done?.completionTokens ?? 0) > 0 && (done?.promptTokens ?? 0) > 0);
-    const tokens = deltas.flatMap((d) => d.tokens ?? []);
     assert.equal(tokens.map((t) => t.token).join(''), text);
     assert.ok(tokens.every((t) => t.logprob <= 0 && (t.top?.length ?? 0) <= 3 && (t.top?.length ?? 0) > 0));
     const sent = server.requests.at(-1)?.body as Record<string, unknown>;

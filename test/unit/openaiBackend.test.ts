@@ -2,30 +2,17 @@ import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
 import { BackendError, CancelledError } from '../../src/core/model/errors';
 import { OpenAICompatibleBackend, renderPrompt } from '../../src/core/model/openai';
-import type { GenerateChunk, GenerateRequest } from '../../src/core/model/types';
+import type { GenerateRequest } from '../../src/core/model/types';
 import { runSolve } from '../../src/core/search/solve';
 import { prepareSolve } from '../../src/core/search/startSolve';
 import { answerGroups } from '../../src/core/trace/tree';
 import { startTestServer, type TestServer } from '../support/ollamaServer';
-import { closedPort, problemText } from '../support/helpers';
+import { closedPort, collect, problemText, solveRequest } from '../support/helpers';
 
 const MODEL = 'qwen2.5:1.5b';
 
 function request(extra: Partial<GenerateRequest> = {}): GenerateRequest {
-  return { model: MODEL, messages: [{ role: 'user', content: `Solve step by step.\n\n${problemText()}` }], options: { seed: 4, temperature: 0.6 }, ...extra };
-}
-
-async function drain(stream: AsyncIterable<GenerateChunk>) {
-  let text = '';
-  const tokens = [];
-  let done;
-  for await (const c of stream) {
-    if (c.kind === 'delta') {
-      text += c.text;
-      tokens.push(...(c.tokens ?? []));
-    } else done = c;
-  }
-  return { text, tokens, done };
+  return solveRequest(MODEL, { options: { seed: 4, temperature: 0.6 }, ...extra });
 }
 
 test('prompts render as ChatML with the prefix open, or as a plain transcript', () => {
@@ -45,7 +32,7 @@ describe('OpenAI-compatible backend (/v1/completions) against the test server', 
 
   test('lists models and streams text with token logprobs and alternatives', async () => {
     assert.ok((await backend.listModels()).some((m) => m.name === MODEL));
-    const { text, tokens, done } = await drain(backend.generate(request({ logprobs: true, topLogprobs: 2 })));
+    const { text, tokens, done } = await collect(backend.generate(request({ logprobs: true, topLogprobs: 2 })));
     assert.match(text, /\\boxed\{/);
     assert.equal(tokens.map((t) => t.token).join(''), text);
     assert.ok(tokens.every((t) => t.logprob <= 0 && (t.top?.length ?? 0) >= 1 && (t.top?.length ?? 0) <= 2));
@@ -57,20 +44,20 @@ describe('OpenAI-compatible backend (/v1/completions) against the test server', 
   });
 
   test('max tokens ends with length; a missing model is model-not-found', async () => {
-    assert.equal((await drain(backend.generate(request({ options: { maxTokens: 4 } })))).done?.stopReason, 'length');
-    await assert.rejects(drain(backend.generate(request({ model: 'absent' }))), (e: BackendError) => e.code === 'model-not-found' && e.message.includes('absent'));
+    assert.equal((await collect(backend.generate(request({ options: { maxTokens: 4 } })))).done?.stopReason, 'length');
+    await assert.rejects(collect(backend.generate(request({ model: 'absent' }))), (e: BackendError) => e.code === 'model-not-found' && e.message.includes('absent'));
     await assert.rejects(backend.showModel('absent'), (e: BackendError) => e.code === 'model-not-found');
   });
 
   test('server errors, truncated streams and cancellation map to the same typed errors', async () => {
     server.injectFault({ kind: 'status', status: 503, message: 'busy' });
-    await assert.rejects(drain(backend.generate(request())), (e: BackendError) => e.code === 'overloaded' && /busy/.test(e.message));
+    await assert.rejects(collect(backend.generate(request())), (e: BackendError) => e.code === 'overloaded' && /busy/.test(e.message));
     server.injectFault({ kind: 'truncate', afterTokens: 3 });
-    await assert.rejects(drain(backend.generate(request())), (e: BackendError) => e.code === 'stream-truncated');
+    await assert.rejects(collect(backend.generate(request())), (e: BackendError) => e.code === 'stream-truncated');
     server.injectFault({ kind: 'hang' });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    await assert.rejects(drain(backend.generate(request(), controller.signal)), (e: Error) => e instanceof CancelledError);
+    await assert.rejects(collect(backend.generate(request(), controller.signal)), (e: Error) => e instanceof CancelledError);
     await server.waitForAbort(2000);
   });
 
