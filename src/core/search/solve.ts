@@ -66,6 +66,13 @@ export async function runSolve(backend: ModelBackend, recorder: RunRecorder, par
     let step = 0;
     const written: string[] = [];
     let stream = new StepStream();
+    let stepStarted = Date.now();
+    const latency = () => {
+      const now = Date.now();
+      const ms = now - stepStarted;
+      stepStarted = now;
+      return ms;
+    };
     const addStep = ({ text, tokens }: CutStep, stopReason?: StopReason) => {
       const id = `s${index}.${step++}`;
       recorder.emit({
@@ -76,13 +83,6 @@ export async function runSolve(backend: ModelBackend, recorder: RunRecorder, par
       });
       parent = id;
       written.push(text);
-    };
-    let stepStarted = Date.now();
-    const latency = () => {
-      const now = Date.now();
-      const ms = now - stepStarted;
-      stepStarted = now;
-      return ms;
     };
     for (let attempt = 0; ; attempt++) {
       const seed = params.sampling.seed === undefined ? undefined : params.sampling.seed + index + attempt * 1000;
@@ -104,7 +104,6 @@ export async function runSolve(backend: ModelBackend, recorder: RunRecorder, par
             totals.completionTokens += chunk.completionTokens ?? 0;
             const last = stream.flush();
             if (last) addStep(last, chunk.stopReason);
-            else if (parent !== ROOT_ID) recorder.emit({ type: 'warning', t: recorder.now(), message: `chain ${index + 1} ended on a blank line` });
           }
         }
         break;
