@@ -131,7 +131,9 @@ export class Workbench {
 /** Lines of an extension host log (`<user-data-dir>/logs/<time>/exthost1/remoteexthost.log`) that
  * report a failed activation. */
 export function activationFailures(extensionHostLog: string): string[] {
-  return extensionHostLog.split('\n').filter((line) => /Activating extension .* failed/.test(line));
+  const lines = extensionHostLog.split('\n');
+  // The error itself is logged on the line after the "failed" line.
+  return lines.flatMap((line, i) => (/Activating extension .* failed/.test(line) ? [`${line} ${lines[i + 1]?.trim() ?? ''}`] : []));
 }
 
 /** Calls `attempt` until it returns a value; errors from an attempt count as "not yet". */
