@@ -4,7 +4,7 @@
  * Evidence (screenshots, code-server and extension host logs, browser console) stays in
  * test-output/e2e/. */
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
@@ -43,6 +43,7 @@ describe('Reasonscope in a real VS Code (code-server + Chromium)', () => {
   before(async () => {
     if (skip) return;
     if (toolsMissing) throw new Error('CI is set but code-server is missing: run scripts/setup-e2e.sh first');
+    removeScreenshots(); // a screenshot left from an earlier run would pass for this run's
     const packaged = await clock.time('vsix', packagedExtension);
     console.log(packaged.rebuilt ? 'e2e: packaged the extension' : 'e2e: reusing the packaged extension (newer than its sources)');
     vsix = packaged.path;
@@ -127,6 +128,11 @@ async function readFinishedTree(frame: Frame): Promise<TreeReading> {
     answerLeaves: await frame.locator(tree.answerLeaf).count(),
     votes: (await frame.locator(tree.legendVotes).evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-votes'))))),
   };
+}
+
+function removeScreenshots(): void {
+  if (!existsSync(e2eOutputDir)) return;
+  for (const name of readdirSync(e2eOutputDir).filter((n) => n.endsWith('.png'))) rmSync(join(e2eOutputDir, name));
 }
 
 async function waitForText(frame: Frame, selector: string, text: string): Promise<void> {

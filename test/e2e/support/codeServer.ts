@@ -133,11 +133,21 @@ async function launch(options: CodeServerOptions, runDir: string, socketDir: str
   };
 }
 
+/** Run folders are evidence for the latest runs only; older ones are removed. */
+const KEPT_RUNS = 10;
+
 function makeRunDir(label: string): string {
+  pruneOldRuns();
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const runDir = join(e2eOutputDir, `run-${stamp}-${label}`);
   for (const sub of ['home', 'xdg/config', 'xdg/cache', 'xdg/data', 'xdg/state', 'ext']) mkdirSync(join(runDir, sub), { recursive: true });
   return runDir;
+}
+
+function pruneOldRuns(): void {
+  if (!existsSync(e2eOutputDir)) return;
+  const runs = readdirSync(e2eOutputDir).filter((name) => name.startsWith('run-')).sort();
+  for (const name of runs.slice(0, Math.max(0, runs.length - KEPT_RUNS + 1))) rmSync(join(e2eOutputDir, name), { recursive: true, force: true });
 }
 
 function hermeticEnv(runDir: string, socketDir: string): NodeJS.ProcessEnv {

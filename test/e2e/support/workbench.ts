@@ -1,7 +1,7 @@
 /** Drives the code-server workbench in headless Chromium. Every VS Code DOM selector lives in this
  * file: they are Code-OSS internals, so a VS Code update should mean one edit here. Helpers retry
  * instead of sleeping, because the extension host registers commands seconds after the UI shows. */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Frame, type Page } from 'playwright-core';
 import type { CodeServer } from './codeServer';
@@ -25,13 +25,15 @@ const PALETTE_ROW_WAIT_MS = 1_500;
 
 export class Workbench {
   private constructor(
-    readonly page: Page,
+    private readonly page: Page,
     private readonly context: BrowserContext,
+    private readonly profileDir: string,
   ) {}
 
   /** Opens the workbench on the server's workspace; the page console goes to browser-console.log. */
   static async open(server: CodeServer): Promise<Workbench> {
-    const context = await chromium.launchPersistentContext(join(server.runDir, 'chromium-profile'), {
+    const profileDir = join(server.runDir, 'chromium-profile');
+    const context = await chromium.launchPersistentContext(profileDir, {
       executablePath: chromiumPath,
       headless: true,
       args: chromiumArgs,
@@ -43,7 +45,7 @@ export class Workbench {
     const consoleLog = join(server.runDir, 'browser-console.log');
     page.on('console', (message) => appendFileSync(consoleLog, `[${message.type()}] ${message.text()}\n`));
     page.on('pageerror', (error) => appendFileSync(consoleLog, `[pageerror] ${error.stack ?? error.message}\n`));
-    const workbench = new Workbench(page, context);
+    const workbench = new Workbench(page, context, profileDir);
     await page.goto(server.workbenchUrl);
     await page.locator(selectors.statusBar).waitFor({ timeout: WORKBENCH_TIMEOUT_MS });
     return workbench;
@@ -105,8 +107,10 @@ export class Workbench {
     await this.page.screenshot({ path });
   }
 
+  /** Closes the browser and drops its profile (caches, not evidence: ~10 MB a run). */
   async close(): Promise<void> {
     await this.context.close();
+    rmSync(this.profileDir, { recursive: true, force: true });
   }
 
   private async pickFromQuickInput(opener: string, query: string, rowText: string, timeoutMs: number): Promise<void> {
