@@ -72,7 +72,8 @@ main(process.argv.slice(2)).then(
       console.error('reasonscope: cancelled before the run started; nothing was saved.');
       process.exitCode = 130;
     } else {
-      console.error(`reasonscope: ${err instanceof Error ? err.message : String(err)}`);
+      const where = err instanceof BackendError && err.code === 'unreachable' ? ' If it runs elsewhere, pass --host URL or set OLLAMA_HOST.' : '';
+      console.error(`reasonscope: ${err instanceof Error ? err.message : String(err)}${where}`);
       if (process.env.REASONSCOPE_DEBUG && err instanceof Error) console.error(err.stack);
       process.exitCode = 1;
     }

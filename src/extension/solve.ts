@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { parseProblemFile, type Problem } from '../core/problem/problemFile';
 import { runSolve } from '../core/search/solve';
 import { defaultRunFileName, prepareSolve } from '../core/search/startSolve';
+import type { RunEndedEvent } from '../core/trace/schema';
 import { answerGroups } from '../core/trace/tree';
 import { currentBackend, reportBackendError } from './backend';
 import { readSettings } from './config';
@@ -35,9 +36,11 @@ export async function solveProblem(ctx: ExtensionContext, uri?: vscode.Uri): Pro
   const outFile = path.join(runsFolder(ctx, source.document.uri, settings.runsFolder), defaultRunFileName(source.stem, settings.strategy));
   ctx.log.info(`Solving ${source.document.uri.fsPath} with ${model} at ${backend.host} (${settings.strategy}, n=${settings.samples})`);
 
-  await vscode.window.withProgress(
+  // The progress notification closes when the run ends; the outcome is reported after it, so the
+  // two never stand on screen together.
+  const outcome = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Reasonscope: solving with ${model}`, cancellable: true },
-    async (progress, token) => {
+    async (progress, token): Promise<{ ended: RunEndedEvent; summary: string } | { error: unknown }> => {
       const controller = new AbortController();
       const cancel = token.onCancellationRequested(() => controller.abort());
       try {
@@ -84,24 +87,30 @@ export async function solveProblem(ctx: ExtensionContext, uri?: vscode.Uri): Pro
           ctx.tree.flush();
         });
         ctx.runs.remember(source.document.uri, outFile);
-        const groups = answerGroups(recorder.tree).filter((g) => g.answer !== null);
-        const winner = groups[0];
-        const summary = winner ? `majority answer ${winner.answer} (${winner.votes}/${chains} votes)${winner.correct === undefined ? '' : winner.correct ? ', correct' : ', wrong'}` : 'no chain gave a \\boxed{} answer';
+        const winner = answerGroups(recorder.tree).find((g) => g.answer !== null);
+        const verdict = winner?.correct === undefined ? '' : winner.correct ? ', correct' : ', wrong';
+        const summary = winner ? `majority answer ${winner.answer} (${winner.votes}/${chains} votes)${verdict}` : 'no chain gave a \\boxed{} answer';
         ctx.log.info(`Run ${ended.status}: ${summary}; ${ended.totals.completionTokens} tokens in ${(ended.totals.wallMs / 1000).toFixed(1)}s; saved to ${outFile}`);
-        const openFile = 'Open Run File';
-        let pick: string | undefined;
-        if (ended.status === 'completed') pick = await vscode.window.showInformationMessage(`Reasonscope: ${summary}.`, openFile);
-        else if (ended.status === 'cancelled') pick = await vscode.window.showWarningMessage(`Reasonscope: cancelled; the partial run is saved (${summary}).`, openFile);
-        else pick = await vscode.window.showErrorMessage(`Reasonscope: the run failed: ${ended.error}`, openFile, 'Show Log');
-        if (pick === openFile) await vscode.window.showTextDocument(vscode.Uri.file(outFile));
-        else if (pick === 'Show Log') ctx.log.show();
-      } catch (err) {
-        await reportBackendError(err, ctx.log);
+        return { ended, summary };
+      } catch (error) {
+        return { error };
       } finally {
         cancel.dispose();
       }
     },
   );
+  if ('error' in outcome) {
+    await reportBackendError(outcome.error, ctx.log);
+    return;
+  }
+  const { ended, summary } = outcome;
+  const openFile = 'Open Run File';
+  let pick: string | undefined;
+  if (ended.status === 'completed') pick = await vscode.window.showInformationMessage(`Reasonscope: ${summary}.`, openFile);
+  else if (ended.status === 'cancelled') pick = await vscode.window.showWarningMessage(`Reasonscope: cancelled; the partial run is saved (${summary}).`, openFile);
+  else pick = await vscode.window.showErrorMessage(`Reasonscope: the run failed: ${ended.error}`, openFile, 'Show Log');
+  if (pick === openFile) await vscode.window.showTextDocument(vscode.Uri.file(outFile));
+  else if (pick === 'Show Log') ctx.log.show();
 }
 
 async function problemSource(uri?: vscode.Uri): Promise<ProblemSource | undefined> {

@@ -52,9 +52,8 @@ export function transportError(err: unknown, serverName: string, host: string, s
   if (err instanceof BackendError) return err;
   if (signal?.aborted || (err instanceof Error && err.name === 'AbortError')) return new CancelledError();
   const code = causeCode(err);
-  const hint = serverName === 'Ollama'
-    ? `Is \`ollama serve\` running at ${host}? Set the host with --host, OLLAMA_HOST or the reasonscope.host setting.`
-    : `Is the server running at ${host}? Check the host setting.`;
+  // Where to change the host differs per surface (flag, setting); each surface adds its own pointer.
+  const hint = serverName === 'Ollama' ? `Is \`ollama serve\` running at ${host}?` : `Is the server running at ${host}?`;
   switch (code) {
     case 'ECONNREFUSED':
       return new BackendError('unreachable', `Cannot reach ${serverName} at ${host} (connection refused). ${hint}`);
