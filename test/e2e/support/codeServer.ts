@@ -161,6 +161,8 @@ function hermeticEnv(runDir: string, socketDir: string): NodeJS.ProcessEnv {
     XDG_DATA_HOME: join(runDir, 'xdg/data'),
     XDG_STATE_HOME: join(runDir, 'xdg/state'),
     XDG_RUNTIME_DIR: socketDir,
+    // No marketplace: without a gallery URL code-server never looks up open-vsx.org.
+    EXTENSIONS_GALLERY: '{}',
   };
 }
 
