@@ -208,7 +208,7 @@ function readExtensionHostLog(userDataDir: string): string {
   const logsDir = join(userDataDir, 'logs');
   if (!existsSync(logsDir)) return '';
   return readdirSync(logsDir)
-    .map((launch) => join(logsDir, launch, 'exthost1/remoteexthost.log'))
+    .map((folder) => join(logsDir, folder, 'exthost1/remoteexthost.log'))
     .filter((path) => existsSync(path))
     .map((path) => readFileSync(path, 'utf8'))
     .join('\n');
