@@ -9,6 +9,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { webviewHtml } from '../../webview/html';
 import type { HostToWebview, WebviewToHost } from '../../webview/protocol';
 import { DARK_MODERN, LIGHT_MODERN, type Theme } from './themes';
+import { assertChromium, chromiumArgs, chromiumPath } from '../support/chromium';
 
 export const REPO = join(__dirname, '..', '..');
 const SERVED_DIRS = ['dist', 'media'];
@@ -80,12 +81,8 @@ export async function startServer(): Promise<{ origin: string; server: Server }>
 }
 
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  assertChromium();
+  return chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
 }
 
 export interface WebviewPage {

@@ -14,8 +14,6 @@ export const e2eOutputDir = join(repoRoot, 'test-output/e2e');
 export const vsixPath = join(repoRoot, 'dist/reasonscope.vsix');
 export const problemFixturesDir = join(repoRoot, 'test/fixtures/problems');
 
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
 export function e2eToolsInstalled(): boolean {
   return existsSync(codeServerBin) && existsSync(join(node24BinDir, 'node'));
 }

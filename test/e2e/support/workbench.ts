@@ -5,7 +5,7 @@ import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Frame, type Page } from 'playwright-core';
 import type { CodeServer } from './codeServer';
-import { chromiumPath } from './paths';
+import { assertChromium, chromiumArgs, chromiumPath } from '../../support/chromium';
 
 const selectors = {
   statusBar: '#workbench\\.parts\\.statusbar',
@@ -15,8 +15,6 @@ const selectors = {
   activeEditorTab: '.tabs-container .tab.active',
   notificationMessage: '.notifications-toasts .notification-list-item-message, .notifications-center .notification-list-item-message',
 } as const;
-
-const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
 const WORKBENCH_TIMEOUT_MS = 60_000;
 const COMMAND_TIMEOUT_MS = 30_000;
@@ -32,6 +30,7 @@ export class Workbench {
 
   /** Opens the workbench on the server's workspace; the page console goes to browser-console.log. */
   static async open(server: CodeServer): Promise<Workbench> {
+    assertChromium();
     const profileDir = join(server.runDir, 'chromium-profile');
     const context = await chromium.launchPersistentContext(profileDir, {
       executablePath: chromiumPath,
