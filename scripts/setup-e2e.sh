@@ -18,7 +18,11 @@ if [ ! -x "$dir/cs/node_modules/.bin/code-server" ]; then
   echo "setup-e2e: installing code-server@$CODE_SERVER_VERSION (native modules build against Node 24)"
   mkdir -p "$dir/cs"
   [ -f "$dir/cs/package.json" ] || echo '{"name":"reasonscope-e2e-host","private":true}' > "$dir/cs/package.json"
-  (cd "$dir/cs" && PATH="$PWD/../node24/bin:$PATH" npm_config_nodedir="$PWD/../node24" \
+  # Run from `npm test`, this script inherits the outer npm's npm_* variables (user agent "node/v20",
+  # nodedir); code-server's postinstall reads them, so the inner install starts without them.
+  outer_npm_vars=$(env | awk -F= '/^npm_/ {print $1}')
+  (cd "$dir/cs" && for v in $outer_npm_vars; do unset "$v"; done \
+    && PATH="$PWD/../node24/bin:$PATH" npm_config_nodedir="$PWD/../node24" \
     npm install --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION")
 fi
 "$dir/node24/bin/node" --version >/dev/null
