@@ -2,6 +2,7 @@
 import { BackendError } from '../core/model/errors';
 import { REASONSCOPE_VERSION } from '../core/version';
 import { UsageError } from './args';
+import { convertCommand } from './convert';
 import { modelsCommand } from './models';
 import { solveCommand } from './solve';
 
@@ -10,6 +11,7 @@ const HELP = `reasonscope ${REASONSCOPE_VERSION} — generate and inspect math r
 Usage:
   reasonscope models [--host URL] [--pull NAME] [--json]
   reasonscope solve <file.problem.md | --text "…"> [options]
+  reasonscope convert <in.jsonl | file.problem.md | folder> <out.jsonl | folder> [--force]
 
 Solve options:
   -m, --model NAME        model to sample from (default: $REASONSCOPE_MODEL or qwen2.5:1.5b)
@@ -55,6 +57,8 @@ async function main(argv: string[]): Promise<number> {
       return modelsCommand(rest, controller.signal);
     case 'solve':
       return solveCommand(rest, controller.signal);
+    case 'convert':
+      return convertCommand(rest);
     default:
       throw new UsageError(`unknown command "${command}"; try: reasonscope --help`);
   }
