@@ -16,7 +16,7 @@ export interface ParsedRun {
 }
 
 const EVENT_TYPES = new Set([
-  'node_added', 'step_scored', 'node_pruned', 'node_selected',
+  'node_added', 'step_scored', 'step_labeled', 'node_pruned', 'node_selected',
   'answer_extracted', 'sample_failed', 'warning', 'run_ended',
 ]);
 

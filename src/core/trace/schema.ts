@@ -21,7 +21,8 @@ export interface RunHeader {
   createdAt: string;
   problem: ProblemRef;
   backend: {
-    kind: 'ollama' | 'openai';
+    /** `imported`: the run was read from another format; `model` is the model that wrote it, `host` empty. */
+    kind: 'ollama' | 'openai' | 'imported';
     host: string;
     model: string;
     version?: string;
@@ -55,6 +56,9 @@ export interface NodeAddedEvent extends EventBase {
   tokenCount?: number;
   stopReason?: StopReason;
   latencyMs?: number;
+  /** What the source says the step does (thought-anchors `function_tags`, `thinking` for reasoning
+   * inside `<think>`). */
+  tags?: string[];
 }
 
 export interface StepScoredEvent extends EventBase {
@@ -62,6 +66,20 @@ export interface StepScoredEvent extends EventBase {
   id: string;
   scorer: string;
   score: number;
+}
+
+/** A dataset's judgement of a step: `first-error` is the step a source names as the first wrong one
+ * (ProcessBench `label`); `after-error` marks the steps after it, which that source leaves unjudged. */
+export type StepLabel = 'correct' | 'incorrect' | 'neutral' | 'first-error' | 'after-error';
+
+export interface StepLabeledEvent extends EventBase {
+  type: 'step_labeled';
+  id: string;
+  label: StepLabel;
+  /** Who judged: the dataset the label comes from (`processbench`, `prm800k`, …). */
+  source: string;
+  /** The source's own rating when it has one (PRM800K: -1, 0 or 1). */
+  rating?: number;
 }
 
 export interface NodePrunedEvent extends EventBase {
@@ -81,8 +99,11 @@ export interface AnswerExtractedEvent extends EventBase {
   id: string;
   raw: string | null;
   normalized: string | null;
-  /** Present only when a gold answer is known. */
+  /** Present only when a gold answer is known, or when the source itself says (see `correctFrom`). */
   correct?: boolean;
+  /** Where `correct` came from when it is not Reasonscope's own gold-answer check, e.g.
+   * "ProcessBench final_answer_correct". */
+  correctFrom?: string;
 }
 
 export interface SampleFailedEvent extends EventBase {
@@ -112,6 +133,7 @@ export interface RunEndedEvent extends EventBase {
 export type RunEvent =
   | NodeAddedEvent
   | StepScoredEvent
+  | StepLabeledEvent
   | NodePrunedEvent
   | NodeSelectedEvent
   | AnswerExtractedEvent

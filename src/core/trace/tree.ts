@@ -1,7 +1,7 @@
 /** Replays run events into a tree. Pure and browser-safe: the CLI, the extension and the webview
  * all build their views with this one function. */
 import type { TokenLogprob, StopReason } from '../model/types';
-import type { NodeKind, NodeStatus, RunEndedEvent, RunEvent, RunHeader } from './schema';
+import type { NodeKind, NodeStatus, RunEndedEvent, RunEvent, RunHeader, StepLabel } from './schema';
 
 export interface TreeNode {
   id: string;
@@ -19,7 +19,10 @@ export interface TreeNode {
   status: NodeStatus;
   pruneReason?: string;
   selected: boolean;
-  answer?: { raw: string | null; normalized: string | null; correct?: boolean };
+  answer?: { raw: string | null; normalized: string | null; correct?: boolean; correctFrom?: string };
+  tags?: string[];
+  /** The latest label a dataset gave the step (imported runs). */
+  label?: { label: StepLabel; source: string; rating?: number };
 }
 
 export interface AnswerGroup {
@@ -62,6 +65,7 @@ export function applyEvent(tree: RunTree, event: RunEvent): void {
         tokenCount: event.tokenCount,
         stopReason: event.stopReason,
         latencyMs: event.latencyMs,
+        tags: event.tags,
         scores: {},
         status: event.kind === 'answer' ? 'complete' : 'active',
         selected: false,
@@ -74,6 +78,11 @@ export function applyEvent(tree: RunTree, event: RunEvent): void {
     case 'step_scored': {
       const node = tree.nodes.get(event.id);
       if (node) node.scores[event.scorer] = event.score;
+      return;
+    }
+    case 'step_labeled': {
+      const node = tree.nodes.get(event.id);
+      if (node) node.label = { label: event.label, source: event.source, rating: event.rating };
       return;
     }
     case 'node_pruned': {
@@ -92,7 +101,7 @@ export function applyEvent(tree: RunTree, event: RunEvent): void {
     case 'answer_extracted': {
       const node = tree.nodes.get(event.id);
       if (node) {
-        node.answer = { raw: event.raw, normalized: event.normalized, correct: event.correct };
+        node.answer = { raw: event.raw, normalized: event.normalized, correct: event.correct, correctFrom: event.correctFrom };
         node.status = 'complete';
       }
       return;
