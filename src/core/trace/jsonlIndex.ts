@@ -1,0 +1,155 @@
+/** Random access to the records of big trace files. One streaming pass records where each record
+ * starts and ends (for JSONL: the newline bytes, found with memchr-speed `indexOf`, nothing decoded
+ * or parsed); afterwards record N is one positioned read. Memory: 20 bytes per record plus two
+ * read buffers, whatever the file size. */
+import * as fs from 'node:fs';
+
+export interface RecordSpan {
+  /** Byte offsets, end exclusive. */
+  start: number;
+  end: number;
+  /** 1-based line the record starts on, for located messages. */
+  line: number;
+}
+
+export interface ScanOptions {
+  signal?: AbortSignal;
+  /** Bytes per read; big reads keep the per-call cost negligible. Tests pass tiny ones to hit chunk edges. */
+  chunkBytes?: number;
+}
+
+const DEFAULT_CHUNK = 8 << 20;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** Spans in typed arrays that double when full: a million records never become a million objects. */
+export class SpanList {
+  private starts = new Float64Array(1024);
+  private ends = new Float64Array(1024);
+  private lines = new Float64Array(1024);
+  length = 0;
+
+  push(start: number, end: number, line: number): void {
+    if (this.length === this.starts.length) {
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.starts = grow(this.starts);
+      this.ends = grow(this.ends);
+      this.lines = grow(this.lines);
+    }
+    this.starts[this.length] = start;
+    this.ends[this.length] = end;
+    this.lines[this.length] = line;
+    this.length++;
+  }
+
+  get(i: number): RecordSpan {
+    return { start: this.starts[i], end: this.ends[i], line: this.lines[i] };
+  }
+}
+
+/** Reads the whole file once, in order, handing each chunk to `scan`. The next read is already in
+ * flight while a chunk is scanned, so reading and scanning overlap. */
+export async function scanFile(handle: fs.promises.FileHandle, size: number, scan: (chunk: Buffer, base: number) => void, opts: ScanOptions = {}): Promise<void> {
+  const chunkBytes = Math.max(1, opts.chunkBytes ?? DEFAULT_CHUNK);
+  const buffers = [Buffer.allocUnsafe(Math.min(chunkBytes, Math.max(size, 1))), Buffer.allocUnsafe(Math.min(chunkBytes, Math.max(size, 1)))];
+  const readAt = (k: number, pos: number) => handle.read(buffers[k], 0, Math.min(buffers[k].length, size - pos), pos);
+  let pos = 0;
+  let k = 0;
+  let pending = size > 0 ? readAt(0, 0) : undefined;
+  while (pending) {
+    const { bytesRead } = await pending;
+    if (bytesRead === 0) break; // the file shrank under us: index what was there
+    const chunk = buffers[k].subarray(0, bytesRead);
+    const base = pos;
+    pos += bytesRead;
+    k ^= 1;
+    pending = pos < size ? readAt(k, pos) : undefined;
+    if (opts.signal?.aborted) {
+      await pending;
+      opts.signal.throwIfAborted();
+    }
+    scan(chunk, base);
+  }
+}
+
+/** An open file plus where its records are. `kind` decides how locations read: JSONL records are
+ * lines ("line 17"), array elements are records ("record 3 (line 120)"). */
+export class RecordIndex {
+  constructor(
+    readonly path: string,
+    readonly kind: 'lines' | 'array',
+    private readonly handle: fs.promises.FileHandle,
+    private readonly spans: SpanList,
+    readonly size: number,
+  ) {}
+
+  get count(): number {
+    return this.spans.length;
+  }
+
+  span(i: number): RecordSpan {
+    if (!Number.isInteger(i) || i < 0 || i >= this.spans.length) throw new RangeError(`no record ${i}; the file has ${this.spans.length}`);
+    return this.spans.get(i);
+  }
+
+  /** Where record `i` is, the way a person finds it in an editor. */
+  locate(i: number): string {
+    const { line } = this.span(i);
+    return this.kind === 'lines' ? `line ${line}` : `record ${i} (line ${line})`;
+  }
+
+  /** The record's text, decoded, without surrounding whitespace or a byte-order mark. */
+  async text(i: number): Promise<string> {
+    const { start, end } = this.span(i);
+    const buffer = Buffer.allocUnsafe(end - start);
+    let done = 0;
+    while (done < buffer.length) {
+      const { bytesRead } = await this.handle.read(buffer, done, buffer.length - done, start + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return buffer.toString('utf8', 0, done).replace(/^\uFEFF/, '').trim();
+  }
+
+  close(): Promise<void> {
+    return this.handle.close();
+  }
+}
+
+/** Opens `path`, runs `build` over it and keeps the handle for reads; closes it if `build` fails. */
+export async function withOpenFile<T>(path: string, build: (handle: fs.promises.FileHandle, size: number) => Promise<T>): Promise<T> {
+  const handle = await fs.promises.open(path, 'r');
+  try {
+    return await build(handle, (await handle.stat()).size);
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+}
+
+/** Indexes the non-blank lines of a JSONL file (LF or CRLF). */
+export function indexJsonLines(path: string, opts: ScanOptions = {}): Promise<RecordIndex> {
+  return withOpenFile(path, async (handle, size) => {
+    const spans = new SpanList();
+    let lineStart = 0;
+    let line = 1;
+    let lastByte = -1; // the byte before the current chunk, for a CR that ends the previous one
+    await scanFile(handle, size, (chunk, base) => {
+      for (let nl = chunk.indexOf(LF); nl !== -1; nl = chunk.indexOf(LF, nl + 1)) {
+        const end = base + nl;
+        const length = end - lineStart;
+        const onlyCr = length === 1 && (nl > 0 ? chunk[nl - 1] : lastByte) === CR;
+        if (length > 0 && !onlyCr) spans.push(lineStart, end, line);
+        line++;
+        lineStart = end + 1;
+      }
+      lastByte = chunk[chunk.length - 1];
+    }, opts);
+    if (lineStart < size) spans.push(lineStart, size, line);
+    return new RecordIndex(path, 'lines', handle, spans, size);
+  });
+}
