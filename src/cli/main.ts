@@ -3,6 +3,7 @@ import { BackendError } from '../core/model/errors';
 import { REASONSCOPE_VERSION } from '../core/version';
 import { UsageError } from './args';
 import { convertCommand } from './convert';
+import { importCommand } from './import';
 import { modelsCommand } from './models';
 import { solveCommand } from './solve';
 
@@ -12,6 +13,7 @@ Usage:
   reasonscope models [--host URL] [--pull NAME] [--json]
   reasonscope solve <file.problem.md | --text "…"> [options]
   reasonscope convert <in.jsonl | file.problem.md | folder> <out.jsonl | folder> [--force]
+  reasonscope import <file | folder> [--format F] [--list | --record N [--out FILE] | --all --out DIR]
 
 Solve options:
   -m, --model NAME        model to sample from (default: $REASONSCOPE_MODEL or qwen2.5:1.5b)
@@ -26,6 +28,13 @@ Solve options:
   --answer A              gold answer (overrides the problem file's)
   -o, --out FILE          run file (default .reasonscope/runs/<problem>-<strategy>-<time>.run.jsonl)
   --json                  print the result as one JSON line
+
+Import options (ProcessBench, PRM800K, R1-style chats, thought-anchors folders, generic JSONL, text):
+  -f, --format F          run|processbench|prm800k|r1-chat|thought-anchors|generic-jsonl|text (default: detected)
+  --list                  print one line per record (number · id · model · labels · problem)
+  -r, --record N          the record to import, counted from 0 (default 0)
+  -o, --out FILE|DIR      run file (default .reasonscope/runs/<file>-<N>.run.jsonl); with --all, a folder
+  --all                   every record, one run file each; unreadable ones are listed and the exit code is 1
 
 Server options (all commands):
   --host URL              model server (default: $OLLAMA_HOST, else http://127.0.0.1:11434)
@@ -59,6 +68,8 @@ async function main(argv: string[]): Promise<number> {
       return solveCommand(rest, controller.signal);
     case 'convert':
       return convertCommand(rest);
+    case 'import':
+      return importCommand(rest, controller.signal);
     default:
       throw new UsageError(`unknown command "${command}"; try: reasonscope --help`);
   }

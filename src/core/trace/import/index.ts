@@ -39,7 +39,7 @@ export async function openTraceSource(file: string, opts: OpenOptions = {}): Pro
   try {
     stat = await fs.promises.stat(file);
   } catch (err) {
-    throw new ImportError(`cannot read ${path.basename(file)}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}`);
+    throw new ImportError((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message);
   }
   const createdAt = stat.mtime.toISOString();
   if (stat.isDirectory()) {

@@ -129,7 +129,7 @@ export const prm800k: RecordFormat = {
           run.warn('no step was chosen: the solution has no chain, only alternatives');
           return run.finish(origin);
         }
-        run.answer(0, parent, finalAnswer(last.text), finish === 'solution' ? { correct: true, from: 'PRM800K finish_reason "solution" (the labeler reached a correct final answer)' } : undefined);
+        run.answer(0, parent, finalAnswer(last.text), finish === 'solution' ? { correct: true, from: 'PRM800K finish_reason "solution"' } : undefined);
         return run.finish(origin);
       },
     };
