@@ -138,18 +138,20 @@ export function indexJsonLines(path: string, opts: ScanOptions = {}): Promise<Re
     let lineStart = 0;
     let line = 1;
     let lastByte = -1; // the byte before the current chunk, for a CR that ends the previous one
+    // A line is a record unless it is empty or only the CR of a CRLF.
+    const endLine = (end: number, lastOfLine: number) => {
+      const length = end - lineStart;
+      if (length > 1 || (length === 1 && lastOfLine !== CR)) spans.push(lineStart, end, line);
+      line++;
+      lineStart = end + 1;
+    };
     await scanFile(handle, size, (chunk, base) => {
       for (let nl = chunk.indexOf(LF); nl !== -1; nl = chunk.indexOf(LF, nl + 1)) {
-        const end = base + nl;
-        const length = end - lineStart;
-        const onlyCr = length === 1 && (nl > 0 ? chunk[nl - 1] : lastByte) === CR;
-        if (length > 0 && !onlyCr) spans.push(lineStart, end, line);
-        line++;
-        lineStart = end + 1;
+        endLine(base + nl, nl > 0 ? chunk[nl - 1] : lastByte);
       }
       lastByte = chunk[chunk.length - 1];
     }, opts);
-    if (lineStart < size) spans.push(lineStart, size, line);
+    if (lineStart < size) endLine(size, lastByte);
     return new RecordIndex(path, 'lines', handle, spans, size);
   });
 }

@@ -57,7 +57,8 @@ export async function openTraceSource(file: string, opts: OpenOptions = {}): Pro
     case 'run':
       return runSource(file);
   }
-  const first = await firstChar(file);
+  const head = await fileHead(file);
+  const first = head[0];
   if (first !== '[' && first !== '{') {
     if (opts.format !== undefined) throw new ImportError(`line 1: not JSON; a ${opts.format} file holds JSON records`);
     return textSource(file, { ...origin, format: 'text' });
@@ -65,6 +66,8 @@ export async function openTraceSource(file: string, opts: OpenOptions = {}): Pro
   const { index, problems } = first === '[' ? await indexJsonArray(file, { signal: opts.signal }) : await lineIndex(file, opts.signal);
   try {
     const format = opts.format === undefined ? await detect(index) : RECORD_FORMATS.find((f) => f.format === opts.format);
+    // `[{` with no readable record is a broken array of records, not Markdown that opens with a link.
+    if (format === 'text' && /^\[\s*\{/.test(head) && problems.length) throw new ImportError(problems[0]);
     if (format === 'run' || format === 'text') {
       await index.close();
       return format === 'run' ? runSource(file) : textSource(file, { ...origin, format: 'text' });
@@ -77,12 +80,13 @@ export async function openTraceSource(file: string, opts: OpenOptions = {}): Pro
   }
 }
 
-async function firstChar(file: string): Promise<string | undefined> {
+/** The start of the file without a byte-order mark or leading whitespace. */
+async function fileHead(file: string): Promise<string> {
   const handle = await fs.promises.open(file, 'r');
   try {
     const buffer = Buffer.alloc(HEAD_BYTES);
     const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
-    return buffer.toString('utf8', 0, bytesRead).replace(/^\uFEFF/, '').trimStart()[0];
+    return buffer.toString('utf8', 0, bytesRead).replace(/^\uFEFF/, '').trimStart();
   } finally {
     await handle.close();
   }

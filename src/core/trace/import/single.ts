@@ -2,7 +2,7 @@
  * Reasonscope run file (which needs no conversion). */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseRunText } from '../parse';
+import { parseRunText, RunFileError } from '../parse';
 import { addResponse } from './response';
 import { RunBuilder } from './runBuilder';
 import { ImportError, type ImportedRun, type RecordOrigin, type TraceSource } from './types';
@@ -67,7 +67,8 @@ export async function runSource(file: string): Promise<TraceSource> {
     run = parseRunText(await readText(file));
   } catch (err) {
     if (err instanceof ImportError) throw err;
-    throw new ImportError((err as Error).message);
+    // Every RunFileError names its line except "the file is empty", which is about line 1.
+    throw new ImportError(err instanceof RunFileError && err.line === undefined ? `line 1: ${err.message}` : (err as Error).message);
   }
   const { header, events, tornTail } = run;
   const n = header.strategy.params.n;
