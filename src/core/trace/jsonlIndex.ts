@@ -1,11 +1,11 @@
 /** Random access to the records of big trace files. One streaming pass records where each record
  * starts and ends (for JSONL: the newline bytes, found with memchr-speed `indexOf`, nothing decoded
- * or parsed); afterwards record N is one positioned read. Memory: 20 bytes per record plus two
+ * or parsed); afterwards record N is one positioned read. Memory: 12 bytes per record plus two
  * read buffers, whatever the file size. */
 import * as fs from 'node:fs';
 
 export interface RecordSpan {
-  /** Byte offsets, end exclusive. */
+  /** Byte offsets, end exclusive; the span may include the separator after the record. */
   start: number;
   end: number;
   /** 1-based line the record starts on, for located messages. */
@@ -22,32 +22,31 @@ const DEFAULT_CHUNK = 8 << 20;
 const LF = 0x0a;
 const CR = 0x0d;
 
-/** Spans in typed arrays that double when full: a million records never become a million objects. */
+/** Record starts in typed arrays that double when full, 12 bytes a record: a million records
+ * never become a million objects. A record ends where the next one starts (the whitespace and
+ * separators between them are trimmed on reading); `end` is where the last one ends. */
 export class SpanList {
   private starts = new Float64Array(1024);
-  private ends = new Float64Array(1024);
-  private lines = new Float64Array(1024);
+  private lines = new Uint32Array(1024);
   length = 0;
+  end = 0;
 
-  push(start: number, end: number, line: number): void {
+  push(start: number, line: number): void {
     if (this.length === this.starts.length) {
-      const grow = (a: Float64Array) => {
-        const b = new Float64Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.starts = grow(this.starts);
-      this.ends = grow(this.ends);
-      this.lines = grow(this.lines);
+      const starts = new Float64Array(this.length * 2);
+      starts.set(this.starts);
+      this.starts = starts;
+      const lines = new Uint32Array(this.length * 2);
+      lines.set(this.lines);
+      this.lines = lines;
     }
     this.starts[this.length] = start;
-    this.ends[this.length] = end;
     this.lines[this.length] = line;
     this.length++;
   }
 
   get(i: number): RecordSpan {
-    return { start: this.starts[i], end: this.ends[i], line: this.lines[i] };
+    return { start: this.starts[i], end: i + 1 < this.length ? this.starts[i + 1] : this.end, line: this.lines[i] };
   }
 }
 
@@ -102,7 +101,7 @@ export class RecordIndex {
     return this.kind === 'lines' ? `line ${line}` : `record ${i} (line ${line})`;
   }
 
-  /** The record's text, decoded, without surrounding whitespace or a byte-order mark. */
+  /** The record's text, decoded, without a byte-order mark or the whitespace and commas around it. */
   async text(i: number): Promise<string> {
     const { start, end } = this.span(i);
     const buffer = Buffer.allocUnsafe(end - start);
@@ -112,7 +111,9 @@ export class RecordIndex {
       if (bytesRead === 0) break;
       done += bytesRead;
     }
-    return buffer.toString('utf8', 0, done).replace(/^\uFEFF/, '').trim();
+    let text = buffer.toString('utf8', 0, done).replace(/^\uFEFF/, '').trim();
+    while (text.endsWith(',')) text = text.slice(0, -1).trimEnd();
+    return text;
   }
 
   close(): Promise<void> {
@@ -141,7 +142,7 @@ export function indexJsonLines(path: string, opts: ScanOptions = {}): Promise<Re
     // A line is a record unless it is empty or only the CR of a CRLF.
     const endLine = (end: number, lastOfLine: number) => {
       const length = end - lineStart;
-      if (length > 1 || (length === 1 && lastOfLine !== CR)) spans.push(lineStart, end, line);
+      if (length > 1 || (length === 1 && lastOfLine !== CR)) spans.push(lineStart, line);
       line++;
       lineStart = end + 1;
     };
@@ -152,6 +153,7 @@ export function indexJsonLines(path: string, opts: ScanOptions = {}): Promise<Re
       lastByte = chunk[chunk.length - 1];
     }, opts);
     if (lineStart < size) endLine(size, lastByte);
+    spans.end = size;
     return new RecordIndex(path, 'lines', handle, spans, size);
   });
 }

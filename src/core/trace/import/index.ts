@@ -100,7 +100,8 @@ async function lineIndex(file: string, signal?: AbortSignal): Promise<{ index: R
     if (parsesWhole(text)) {
       await index.close();
       const spans = new SpanList();
-      spans.push(0, index.size, 1);
+      spans.push(0, 1);
+      spans.end = index.size;
       return { index: new RecordIndex(file, 'array', await fs.promises.open(file, 'r'), spans, index.size), problems: [] };
     }
   }

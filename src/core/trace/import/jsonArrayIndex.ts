@@ -35,7 +35,10 @@ export function indexJsonArray(path: string, opts: ScanOptions = {}): Promise<Ar
     let lastSolid = -1; // offset of the last non-space byte inside the current element
     const finishElement = (at: number) => {
       if (elementStart < 0) problems.push(`record ${spans.length} (line ${line}): empty element (a stray comma at byte ${at})`);
-      else spans.push(elementStart, lastSolid + 1, elementLine);
+      else {
+        spans.push(elementStart, elementLine);
+        spans.end = lastSolid + 1;
+      }
       elementStart = -1;
     };
     await scanFile(handle, size, (chunk, base) => {
