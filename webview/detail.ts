@@ -7,6 +7,24 @@ import { correctnessMark } from './legend';
 import { mathTextToHtml, texToHtml } from './math';
 import type { RunModel } from './runModel';
 
+const LABEL_TEXT: Record<NonNullable<TreeNode['label']>['label'], string> = {
+  correct: 'correct',
+  incorrect: 'incorrect',
+  neutral: 'neutral',
+  'first-error': 'first error',
+  'after-error': 'after the first error (not judged)',
+};
+
+/** A dataset's judgement of a step, e.g. "first error" or "incorrect (rating -1)". */
+export function labelText(label: NonNullable<TreeNode['label']>): string {
+  return label.rating === undefined ? LABEL_TEXT[label.label] : `${LABEL_TEXT[label.label]} (rating ${label.rating > 0 ? '+' : ''}${label.rating})`;
+}
+
+/** Whether the dataset judged the step wrong (incorrect, or the first error). */
+export function isErrorLabel(label: TreeNode['label']): boolean {
+  return label?.label === 'incorrect' || label?.label === 'first-error';
+}
+
 export function nodeTitle(node: TreeNode): string {
   if (node.kind === 'root') return 'Problem';
   const what = node.kind === 'answer' ? 'Answer' : `Step ${node.depth}`;
@@ -20,11 +38,18 @@ function fact(name: string, value: Node | string): HTMLElement[] {
 
 function answerValue(node: TreeNode): HTMLElement | undefined {
   if (!node.answer) return undefined;
-  const { normalized, raw, correct } = node.answer;
+  const { normalized, raw, correct, correctFrom } = node.answer;
   const value = normalized === null
     ? h('span', { class: 'no-answer' }, 'none found')
     : h('span', { class: 'answer', title: raw ?? normalized, html: texToHtml(normalized) });
-  return h('span', {}, value, correctnessMark(correct));
+  // Imported runs say whose verdict it is: the dataset's, not a comparison with a gold answer.
+  const from = correct !== undefined && correctFrom ? h('span', { class: 'verdict-source' }, `per ${correctFrom}`) : null;
+  return h('span', {}, value, correctnessMark(correct), from);
+}
+
+function labelValue(label: NonNullable<TreeNode['label']>): HTMLElement {
+  const tone = isErrorLabel(label) ? 'mark-wrong' : label.label === 'correct' ? 'mark-correct' : 'no-answer';
+  return h('span', {}, h('span', { class: `step-label ${tone}` }, labelText(label)), h('span', { class: 'verdict-source' }, `per ${label.source}`));
 }
 
 function facts(model: RunModel, node: TreeNode): HTMLElement[] {
@@ -33,6 +58,7 @@ function facts(model: RunModel, node: TreeNode): HTMLElement[] {
   const failure = model.failureOf(node);
   if (failure) rows.push(fact('error', failure));
   if (node.sample !== undefined) rows.push(fact('chain', `#${node.sample + 1}`));
+  if (node.label) rows.push(fact('label', labelValue(node.label)));
   const tokenCount = node.tokenCount ?? node.tokens?.length;
   if (tokenCount !== undefined) rows.push(fact('tokens', String(tokenCount)));
   const mean = node.tokens ? meanLogprob(node.tokens) : undefined;
@@ -65,6 +91,8 @@ export function renderDetail(el: HTMLElement, model: RunModel, node: TreeNode, a
       close,
     ),
     h('div', { class: 'detail-body' },
+      // What the source says the step does (thought-anchors function tags, "thinking").
+      node.tags?.length ? h('div', { class: 'tags', attrs: { 'aria-label': 'tags' } }, ...node.tags.map((t) => h('span', { class: 'tag' }, t))) : null,
       h('div', { class: 'node-text', html: mathTextToHtml(node.text) }),
       h('dl', { class: 'facts' }, ...facts(model, node)),
     ),

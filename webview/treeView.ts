@@ -6,7 +6,7 @@ import {
 } from 'd3';
 import type { NodeStatus } from '../src/core/trace/schema';
 import { pathTo, type TreeNode } from '../src/core/trace/tree';
-import { nodeTitle } from './detail';
+import { isErrorLabel, labelText, nodeTitle } from './detail';
 import { h } from './dom';
 import { snippet } from './format';
 import { mathSnippetToHtml } from './math';
@@ -213,6 +213,9 @@ export class TreeView {
       const g = select(els[i]);
       for (const status of STATUSES) g.classed(`status-${status}`, node.status === status);
       g.classed('no-answer', node.answer?.normalized === null)
+        .classed('label-error', isErrorLabel(node.label))
+        .classed('label-correct', node.label?.label === 'correct')
+        .classed('label-unjudged', node.label?.label === 'after-error')
         .classed('selected', d.data === selectedId)
         .classed('on-path', onPath.has(d.data))
         .classed('chosen', node.selected)
@@ -220,7 +223,7 @@ export class TreeView {
         .attr('tabindex', d.data === this.focusId ? 0 : -1)
         .attr('aria-level', node.depth + 1)
         .attr('aria-selected', String(d.data === selectedId))
-        .attr('aria-label', `${nodeTitle(node)}: ${snippet(node.text)}`)
+        .attr('aria-label', `${nodeTitle(node)}${node.label ? ` (${labelText(node.label)})` : ''}: ${snippet(node.text)}`)
         .style('--group-color', () => colorOf(d.data));
       g.select('circle').attr('r', RADIUS[node.kind]);
       g.select('text.node-label').text(nodeLabel(node));
@@ -294,7 +297,8 @@ export class TreeView {
     const el = this.nodeLayer.select<SVGGElement>(`g.node[data-id="${CSS.escape(id)}"]`).node();
     const area = this.tooltip.parentElement;
     if (!node || !el || !area) return;
-    this.tooltip.replaceChildren(h('div', { class: 'tooltip-title' }, nodeTitle(node)), h('div', { html: mathSnippetToHtml(node.text) }));
+    const title = node.label ? `${nodeTitle(node)} · ${labelText(node.label)}` : nodeTitle(node);
+    this.tooltip.replaceChildren(h('div', { class: 'tooltip-title' }, title), h('div', { html: mathSnippetToHtml(node.text) }));
     this.tooltip.hidden = false;
     const box = el.getBoundingClientRect();
     const frame = area.getBoundingClientRect();

@@ -109,7 +109,7 @@ describe('generic JSONL', () => {
     const file = fixture('long-cot', 'sky-t1-32b-aime24-sample.jsonl');
     const complete = await importRecord(file, 0);
     assert.ok(chain(complete.tree).some((s) => s.tags?.includes('thinking')) && chain(complete.tree).some((s) => !s.tags));
-    assert.deepEqual(answerOf(complete.tree), { raw: '204', normalized: '204', correct: true, correctFrom: 'the record\'s `score`' });
+    assert.deepEqual(answerOf(complete.tree), { raw: '204', normalized: '204', correct: true, correctFrom: 'the record\'s score field' });
     const cut = await importRecord(file, 1);
     assert.match(cut.run.warnings.join('\n'), /thinking section never closes/);
     assert.ok(chain(cut.tree).every((s) => s.tags?.includes('thinking')), 'a trace cut off mid-thought is all thinking');

@@ -43,7 +43,7 @@ function readTurns(list: unknown[], field: string): Turn[] | string {
 function verdictOf(record: JsonObject): Verdict | undefined {
   for (const key of VERDICT_KEYS) {
     const correct = asBoolean(record[key]);
-    if (correct !== undefined) return { correct, from: `the record's \`${key}\`` };
+    if (correct !== undefined) return { correct, from: `the record's ${key} field` };
   }
   return undefined;
 }

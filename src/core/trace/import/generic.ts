@@ -24,7 +24,7 @@ function responsesOf(record: JsonObject): { key: string; texts: string[] } | und
 function verdictOf(record: JsonObject, i: number, samples: number): Verdict | undefined {
   for (const key of VERDICT_KEYS) {
     const correct = asBoolean(perSample(record[key], i, samples));
-    if (correct !== undefined) return { correct, from: `the record's \`${key}\`` };
+    if (correct !== undefined) return { correct, from: `the record's ${key} field` };
   }
   return undefined;
 }
