@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { ImportError, openTraceSource, type TraceFormat } from '../../src/core/trace/import';
+import { CHECK_BYTES } from '../../src/core/trace/import/records';
 import { tempDir } from '../support/helpers';
 
 const FIXTURES = path.resolve('test/fixtures/traces');
@@ -81,6 +82,23 @@ describe('bad input', () => {
       assert.deepEqual(ids, ['0', '5', '7']);
     } finally {
       await source.close();
+    }
+  });
+
+  test('a file too big to check when opened reports a bad record when it is loaded', async () => {
+    const line = generic[0];
+    const copies = Math.ceil((CHECK_BYTES + 1) / (line.length + 1));
+    const file = path.join(dir, 'big.jsonl');
+    fs.writeFileSync(file, [line, line, '{"question": "cut', ...Array<string>(copies).fill(line)].join('\n'));
+    const source = await openTraceSource(file);
+    try {
+      assert.equal(source.recordCount, copies + 3, 'every line counts until it is read');
+      assert.deepEqual(source.problems, []);
+      await assert.rejects(source.load(2), (err: Error) => err instanceof ImportError && /^line 3: not JSON/.test(err.message));
+      assert.equal((await source.load(copies + 2)).header.problem.id, '0');
+    } finally {
+      await source.close();
+      fs.rmSync(file);
     }
   });
 

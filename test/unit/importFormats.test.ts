@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import { openTraceSource, type ImportedRun } from '../../src/core/trace/import';
 import { parseRunText } from '../../src/core/trace/parse';
 import { replay, type RunTree, type TreeNode } from '../../src/core/trace/tree';
+import { tempDir } from '../support/helpers';
 
 const FIXTURES = path.resolve('test/fixtures/traces');
 const fixture = (...parts: string[]) => path.join(FIXTURES, ...parts);
@@ -75,6 +76,20 @@ describe('R1-style chats', () => {
     assert.equal(shareGpt.tree.header.problem.answer, '588');
     assert.ok(chain(shareGpt.tree).some((s) => s.tags?.includes('thinking')), 'a reply that only closes </think> still has its thinking');
     assert.equal(answerOf(shareGpt.tree)?.correct, false, '282240 is not the gold 588');
+  });
+
+  test('a wall of thinking without blank lines is cut into sentences', async () => {
+    const [first] = fs.readFileSync(file, 'utf8').split('\n');
+    const record = JSON.parse(first) as { messages: { role: string; content: string }[] };
+    const reply = record.messages[1];
+    reply.content = reply.content.replace(/\s*\n\s*/g, ' ').replace('</think>', '\n</think>\n\n');
+    const wall = path.join(tempDir(), 'wall.jsonl');
+    fs.writeFileSync(wall, JSON.stringify(record));
+    const { tree } = await importRecord(wall);
+    const thinking = chain(tree).filter((s) => s.tags?.includes('thinking'));
+    assert.ok(thinking.length > 40, `one step per sentence (${thinking.length})`);
+    assert.ok(thinking.every((s) => s.text.length < 600 && !/[.!?] [A-Z]/.test(s.text.slice(0, -1))), 'no step holds two sentences');
+    assert.equal(answerOf(tree)?.raw, '2865');
   });
 });
 
