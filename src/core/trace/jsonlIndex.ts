@@ -53,8 +53,8 @@ export class SpanList {
 /** Reads the whole file once, in order, handing each chunk to `scan`. The next read is already in
  * flight while a chunk is scanned, so reading and scanning overlap. */
 export async function scanFile(handle: fs.promises.FileHandle, size: number, scan: (chunk: Buffer, base: number) => void, opts: ScanOptions = {}): Promise<void> {
-  const chunkBytes = Math.max(1, opts.chunkBytes ?? DEFAULT_CHUNK);
-  const buffers = [Buffer.allocUnsafe(Math.min(chunkBytes, Math.max(size, 1))), Buffer.allocUnsafe(Math.min(chunkBytes, Math.max(size, 1)))];
+  const bufferBytes = Math.max(1, Math.min(opts.chunkBytes ?? DEFAULT_CHUNK, size));
+  const buffers = [Buffer.allocUnsafe(bufferBytes), Buffer.allocUnsafe(bufferBytes)];
   const readAt = (k: number, pos: number) => handle.read(buffers[k], 0, Math.min(buffers[k].length, size - pos), pos);
   let pos = 0;
   let k = 0;

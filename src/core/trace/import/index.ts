@@ -1,7 +1,7 @@
 /** Opening trace files produced elsewhere as read-only runs: ProcessBench, PRM800K, R1-style chats,
  * thought-anchors folders, generic problem/response JSONL, plain text or Markdown, and run files.
- * The format is told from the content (the extension is only a hint nobody relies on) unless the
- * caller names it. Records are read by byte offset, so a record of a 1 GB file loads at once. */
+ * The format is told from the content, never from the file name, unless the caller names it.
+ * Records are read by byte offset, so a record of a 1 GB file loads at once. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { indexJsonLines, RecordIndex, SpanList } from '../jsonlIndex';

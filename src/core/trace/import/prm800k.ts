@@ -125,7 +125,7 @@ export const prm800k: RecordFormat = {
         }
         if (finish === 'bad_problem') run.warn('the labeler reported the problem as broken (finish_reason "bad_problem")');
         if (finish === 'give_up') run.warn('the labeler gave up on this solution (finish_reason "give_up")');
-        if (parent === ROOT_ID || !last) {
+        if (!last) {
           run.warn('no step was chosen: the solution has no chain, only alternatives');
           return run.finish(origin);
         }
