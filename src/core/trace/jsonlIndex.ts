@@ -101,7 +101,8 @@ export class RecordIndex {
     return this.kind === 'lines' ? `line ${line}` : `record ${i} (line ${line})`;
   }
 
-  /** The record's text, decoded, without a byte-order mark or the whitespace and commas around it. */
+  /** The record's text, decoded, without a byte-order mark or surrounding whitespace (nor, for an
+   * array element, the commas after it). */
   async text(i: number): Promise<string> {
     const { start, end } = this.span(i);
     const buffer = Buffer.allocUnsafe(end - start);
@@ -112,7 +113,7 @@ export class RecordIndex {
       done += bytesRead;
     }
     let text = buffer.toString('utf8', 0, done).replace(/^\uFEFF/, '').trim();
-    while (text.endsWith(',')) text = text.slice(0, -1).trimEnd();
+    while (this.kind === 'array' && text.endsWith(',')) text = text.slice(0, -1).trimEnd();
     return text;
   }
 
