@@ -1,0 +1,69 @@
+/** Grading: is a predicted answer the gold answer? And a key that groups equal answers for voting. */
+import { compareAnswers } from './compare';
+import { Deadline, TimeLimitExceeded } from './deadline';
+import { parseAnswer, type Answer } from './parse';
+import { formatRational } from './rational';
+import { toMathForm } from './symbolic';
+import { differ, type Verdict } from './verdict';
+
+export type { Verdict } from './verdict';
+
+export interface GradeOptions {
+  /** Time allowed for one comparison; past it the answers count as not equal. Default 1000 ms. */
+  timeLimitMs?: number;
+}
+
+export const DEFAULT_TIME_LIMIT_MS = 1000;
+
+/** Inputs longer than this are not answers (a whole solution was passed): compared as text only. */
+const MAX_ANSWER_LENGTH = 2000;
+
+/** Whether `pred` is the same answer as `gold`, with the reason. Never throws. */
+export function gradeAnswer(pred: string, gold: string, opts: GradeOptions = {}): Verdict {
+  const limit = opts.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
+  if (!pred.trim()) return differ('pred is empty');
+  if (!gold.trim()) return differ('gold is empty');
+  if (pred.length > MAX_ANSWER_LENGTH || gold.length > MAX_ANSWER_LENGTH) {
+    return pred.trim() === gold.trim() ? { equal: true, reason: 'identical text' } : differ(`longer than ${MAX_ANSWER_LENGTH} characters: not compared`);
+  }
+  const deadline = new Deadline(limit);
+  try {
+    return compareAnswers(parseAnswer(pred), parseAnswer(gold), deadline);
+  } catch (err) {
+    if (err instanceof TimeLimitExceeded) return differ(`timed out after ${limit} ms: treated as not equal`);
+    // A parser or engine failure on strange input is a verdict, not a crash.
+    return differ(`could not compare (${err instanceof Error ? err.message : String(err)}): treated as not equal`);
+  }
+}
+
+/**
+ * A canonical key so equivalent answers group together for voting: `\dfrac{28}{6}` and `14/3` share
+ * one, as do `\{2, 1\}` and `1, 2`, or `x = 5` and `5`. Equal keys imply `gradeAnswer` says equal; the
+ * converse needs evaluation (`\sqrt{8}` and `2\sqrt{2}` grade equal but keep their own keys).
+ */
+export function answerKey(answer: string): string {
+  if (answer.length > MAX_ANSWER_LENGTH) return `text:${answer.trim()}`;
+  try {
+    return keyOf(parseAnswer(answer));
+  } catch {
+    return `text:${answer.replace(/\s+/g, '')}`;
+  }
+}
+
+function keyOf(a: Answer): string {
+  switch (a.kind) {
+    case 'text': return `text:${a.text.toLowerCase().replace(/[^a-z0-9]+/g, '')}`;
+    case 'choice': return `choice:${a.letter}`;
+    case 'number': return `number:${formatRational(a.value)}`;
+    case 'expr': return `expr:${toMathForm(a.latex)?.canonical ?? a.latex.replace(/\s+/g, '')}`;
+    case 'tuple': return `${a.open}${a.items.map(keyOf).join(';')}${a.close}`;
+    case 'set': {
+      if (a.items.length === 1 && a.written !== 'braces') return keyOf(a.items[0]);
+      return `{${[...new Set(a.items.map(keyOf))].sort().join(';')}}`;
+    }
+    case 'union': return `union{${[...new Set(a.items.map(keyOf))].sort().join(';')}}`;
+    case 'matrix': return `matrix[${a.rows.map((r) => r.map(keyOf).join(';')).join('|')}]`;
+    case 'named': return keyOf(a.value);
+    case 'relation': return `relation:${a.sides.map((s) => toMathForm(s)?.canonical ?? s.replace(/\s+/g, '')).join(a.ops.join(''))}:${a.ops.join(',')}`;
+  }
+}
