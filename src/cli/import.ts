@@ -32,9 +32,7 @@ export async function importCommand(argv: string[], signal: AbortSignal): Promis
   try {
     for (const problem of source.problems) console.error(`${name}: ${problem}`);
     if (values.list) {
-      for (let i = 0; i < source.recordCount; i++) {
-        console.log(await source.label(i).catch((err: Error) => `${i} · unreadable: ${err.message}`));
-      }
+      await listRecords(source);
       return 0;
     }
     if (values.all) return await importAll(source, name, values.out as string, signal);
@@ -49,6 +47,18 @@ export async function importCommand(argv: string[], signal: AbortSignal): Promis
     return 0;
   } finally {
     await source.close();
+  }
+}
+
+/** One label line per record; stops quietly when the reader goes away (`… --list | head`). */
+async function listRecords(source: TraceSource): Promise<void> {
+  let readerGone = false;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    readerGone = true;
+  });
+  for (let i = 0; i < source.recordCount && !readerGone; i++) {
+    console.log(await source.label(i).catch((err: Error) => `${i} · unreadable: ${err.message}`));
   }
 }
 

@@ -15,12 +15,16 @@ const CLI = path.resolve('src/cli/main.ts');
 const TSX = pathToFileURL(path.resolve('node_modules/tsx/dist/loader.mjs')).href;
 const FIXTURES = path.resolve('test/fixtures/traces');
 
-function importCli(args: string[], cwd = tempDir()): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs `reasonscope import`; `closeAfterFirstOutput` hangs up like `| head -1` does. */
+function importCli(args: string[], cwd = tempDir(), closeAfterFirstOutput = false): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', TSX, CLI, 'import', ...args], { cwd, env: { ...process.env, CI: '1', NODE_OPTIONS: '' } });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (closeAfterFirstOutput) child.stdout.destroy();
+    });
     child.stderr.on('data', (d) => (stderr += d));
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
@@ -34,6 +38,15 @@ describe('reasonscope import', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(lines(r.stdout).length, 8);
     assert.match(lines(r.stdout)[4], /^4 · math-1 · .+ · first error at step 10 · final answer wrong · /);
+  });
+
+  test('--list stops quietly when its reader hangs up (| head)', async () => {
+    const file = path.join(tempDir(), 'many.jsonl');
+    fs.writeFileSync(file, Array.from({ length: 5000 }, (_, i) => JSON.stringify({ question: `What is ${i} + 1?`, response: `It is $\\boxed{${i + 1}}$.` })).join('\n'));
+    const r = await importCli([file, '--list'], tempDir(), true);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    assert.match(r.stdout, /^0 · What is 0 \+ 1\?/);
   });
 
   test('a record becomes a run file, with a one-line summary of what it holds', async () => {
