@@ -2,6 +2,7 @@
 import { BackendError } from '../core/model/errors';
 import { REASONSCOPE_VERSION } from '../core/version';
 import { UsageError } from './args';
+import { gradeCommand } from './grade';
 import { convertCommand } from './convert';
 import { importCommand } from './import';
 import { modelsCommand } from './models';
@@ -12,6 +13,7 @@ const HELP = `reasonscope ${REASONSCOPE_VERSION} — generate and inspect math r
 Usage:
   reasonscope models [--host URL] [--pull NAME] [--json]
   reasonscope solve <file.problem.md | --text "…"> [options]
+  reasonscope grade <--pred "…" --gold "…" | pairs.tsv | pairs.jsonl | -> [--extract] [--last-number] [--time-limit MS]
   reasonscope convert <in.jsonl | file.problem.md | folder> <out.jsonl | folder> [--force]
   reasonscope import <file | folder> [--format F] [--list | --record N [--out FILE] | --all --out DIR]
 
@@ -35,6 +37,12 @@ Import options (ProcessBench, PRM800K, R1-style chats, thought-anchors folders, 
   -r, --record N          the record to import, counted from 0 (default 0)
   -o, --out FILE|DIR      run file (default .reasonscope/runs/<file>-<N>.run.jsonl); with --all, a folder
   --all                   every record, one run file each; unreadable ones are listed and the exit code is 1
+
+Grade: one JSONL verdict per pair on stdout, a summary on stderr (accuracy when pairs carry labels).
+  TSV lines are pred<TAB>gold[<TAB>expected 1|0]; JSONL records have pred, gold[, expected].
+  --extract               pull the final answer (\\boxed{}, "The final answer is", …) out of whole solutions
+  --last-number           with --extract, fall back to the last number in the text
+  --time-limit MS         per comparison (default 1000); past it the pair counts as not equal
 
 Server options (all commands):
   --host URL              model server (default: $OLLAMA_HOST, else http://127.0.0.1:11434)
@@ -66,6 +74,7 @@ async function main(argv: string[]): Promise<number> {
       return modelsCommand(rest, controller.signal);
     case 'solve':
       return solveCommand(rest, controller.signal);
+    case 'grade': return gradeCommand(rest);
     case 'convert':
       return convertCommand(rest);
     case 'import':

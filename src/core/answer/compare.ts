@@ -8,11 +8,12 @@ import { differ, kindName, same, show, type Verdict } from './verdict';
 
 type Of<K extends Answer['kind']> = Extract<Answer, { kind: K }>;
 
-export function compareAnswers(pred: Answer, gold: Answer, deadline: Deadline): Verdict {
+/** `nested`: inside a tuple, list or matrix, where names tell the parts apart (`a_3 = 2, a_{37} = 19`). */
+export function compareAnswers(pred: Answer, gold: Answer, deadline: Deadline, nested = false): Verdict {
   deadline.check();
   const a = single(pred);
   const b = single(gold);
-  if (a.kind === 'named' || b.kind === 'named') return compareNamed(a, b, deadline);
+  if (a.kind === 'named' || b.kind === 'named') return compareNamed(a, b, deadline, nested);
   if (a.kind === 'relation' || b.kind === 'relation') return compareWithRelation(a, b, deadline);
 
   if (isValue(a) && isValue(b)) return compareValues(a, b, deadline);
@@ -81,7 +82,7 @@ function compareTuples(a: Of<'tuple'>, b: Of<'tuple'>, deadline: Deadline): Verd
 function compareInOrder(a: Answer[], b: Answer[], deadline: Deadline): Verdict {
   if (a.length !== b.length) return differ(`different tuple lengths (${a.length} vs ${b.length})`);
   for (let i = 0; i < a.length; i++) {
-    const v = compareAnswers(a[i], b[i], deadline);
+    const v = compareAnswers(a[i], b[i], deadline, true);
     if (!v.equal) return differ(`element ${i + 1} differs: ${v.reason}`);
   }
   return same(`all ${a.length} elements equal in order`);
@@ -93,7 +94,7 @@ function compareUnordered(a: Answer[], b: Answer[], what: string, deadline: Dead
   const eq = (i: number, j: number): boolean => {
     const key = `${i},${j}`;
     let v = memo.get(key);
-    if (v === undefined) memo.set(key, (v = compareAnswers(a[i], b[j], deadline).equal));
+    if (v === undefined) memo.set(key, (v = compareAnswers(a[i], b[j], deadline, true).equal));
     return v;
   };
   const missingInGold = a.findIndex((_, i) => !b.some((_, j) => eq(i, j)));
@@ -108,7 +109,7 @@ function compareMatrices(a: Of<'matrix'>, b: Of<'matrix'>, deadline: Deadline): 
   if (shape(a) !== shape(b) || a.rows.some((r, i) => r.length !== b.rows[i].length)) return differ(`different matrix shapes (${shape(a)} vs ${shape(b)})`);
   for (let i = 0; i < a.rows.length; i++) {
     for (let j = 0; j < a.rows[i].length; j++) {
-      const v = compareAnswers(a.rows[i][j], b.rows[i][j], deadline);
+      const v = compareAnswers(a.rows[i][j], b.rows[i][j], deadline, true);
       if (!v.equal) return differ(`entry (${i + 1}, ${j + 1}) differs: ${v.reason}`);
     }
   }
@@ -122,11 +123,13 @@ function asVector(m: Of<'matrix'>): Answer[] | null {
 }
 
 /** `x = 5` is graded by its value. Two names for different things (`y = 2x + 3` and `x = …`) compare as equations. */
-function compareNamed(a: Answer, b: Answer, deadline: Deadline): Verdict {
+function compareNamed(a: Answer, b: Answer, deadline: Deadline, nested: boolean): Verdict {
   if (a.kind === 'named' && b.kind === 'named') {
-    if (squeeze(a.name) === squeeze(b.name)) return compareAnswers(a.value, b.value, deadline);
-    // Different names for constants (`k = 5`, `n = 5`) name the asked-for value; with variables they are equations.
+    if (squeeze(a.name) === squeeze(b.name)) return compareAnswers(a.value, b.value, deadline, nested);
+    // With variables, two names make two equations; alone, different names for a constant (`k = 5`,
+    // `n = 5`) both name the asked-for value; in a list they tell its parts apart.
     if (hasVariables(a.value) || hasVariables(b.value)) return compareRelations(asRelation(a), asRelation(b), deadline);
+    if (nested) return differ(`different names: ${a.name} vs ${b.name}`);
     return compareAnswers(a.value, b.value, deadline);
   }
   // `2x + 4y - 3 = 0` against `y = -\frac{1}{2}x + \frac{3}{4}`: two equations.

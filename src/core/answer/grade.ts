@@ -50,20 +50,22 @@ export function answerKey(answer: string): string {
   }
 }
 
-function keyOf(a: Answer): string {
+/** `nested`: inside a tuple, list or matrix, where a name tells the parts apart and so belongs to the key. */
+function keyOf(a: Answer, nested = false): string {
+  const keys = (items: Answer[]) => items.map((item) => keyOf(item, true));
+  const unordered = (items: Answer[]) => [...new Set(keys(items))].sort().join(';');
   switch (a.kind) {
     case 'text': return `text:${a.text.toLowerCase().replace(/[^a-z0-9]+/g, '')}`;
     case 'choice': return `choice:${a.letter}`;
     case 'number': return `number:${formatRational(a.value)}`;
-    case 'expr': return `expr:${toMathForm(a.latex)?.canonical ?? a.latex.replace(/\s+/g, '')}`;
-    case 'tuple': return `${a.open}${a.items.map(keyOf).join(';')}${a.close}`;
-    case 'set': {
-      if (a.items.length === 1 && a.written !== 'braces') return keyOf(a.items[0]);
-      return `{${[...new Set(a.items.map(keyOf))].sort().join(';')}}`;
-    }
-    case 'union': return `union{${[...new Set(a.items.map(keyOf))].sort().join(';')}}`;
-    case 'matrix': return `matrix[${a.rows.map((r) => r.map(keyOf).join(';')).join('|')}]`;
-    case 'named': return keyOf(a.value);
-    case 'relation': return `relation:${a.sides.map((s) => toMathForm(s)?.canonical ?? s.replace(/\s+/g, '')).join(a.ops.join(''))}:${a.ops.join(',')}`;
+    case 'expr': return `expr:${mathKey(a.latex)}`;
+    case 'tuple': return `${a.open}${keys(a.items).join(';')}${a.close}`;
+    case 'set': return a.items.length === 1 && a.written !== 'braces' ? keyOf(a.items[0], nested) : `{${unordered(a.items)}}`;
+    case 'union': return `union{${unordered(a.items)}}`;
+    case 'matrix': return `matrix[${a.rows.map(keys).map((r) => r.join(';')).join('|')}]`;
+    case 'named': return nested ? `${a.name.replace(/\s+/g, '')}=${keyOf(a.value, true)}` : keyOf(a.value);
+    case 'relation': return `relation:${a.sides.map((side, i) => `${i ? a.ops[i - 1] : ''}${mathKey(side)}`).join('')}`;
   }
 }
+
+const mathKey = (latex: string): string => toMathForm(latex)?.canonical ?? latex.replace(/\s+/g, '');

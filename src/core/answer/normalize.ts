@@ -22,7 +22,7 @@ const REWRITES: [RegExp, string][] = [
   [/\\(?:displaystyle|textstyle|scriptstyle|limits|nolimits)(?![a-zA-Z])/g, ''],
   // Spacing; a comma before a negative thin space is a thousands separator (`12,\!000`).
   [/,\s*\\!\s*/g, ','],
-  [/\\(?:q?quad|[,;:! ])|~/g, ' '],
+  [/(?<!\\)\\(?:q?quad|[,;:! ])|~/g, ' '], // not the `\ ` inside a `\\` row break
   [/\\[dtc]frac(?![a-zA-Z])/g, '\\frac'],
   [/\\(?:textbf|textnormal|textrm|textit|textup|textsf|mbox|hbox)(?![a-zA-Z])/g, '\\text'],
   [/\\(?:mathrm|mathbf|mathit|boldsymbol|bm)\s*\{([^{}]*)\}/g, '$1'],

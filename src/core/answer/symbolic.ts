@@ -66,9 +66,10 @@ function parseForm(latex: string): MathForm | null {
   }
 }
 
-/** Decimals become exact fractions (so `0.5\pi` is `\frac{\pi}{2}`), `x_{1}` one symbol (not "element 1 of x"). */
+/** Decimals become exact fractions (so `0.5\pi` is `\frac{\pi}{2}`), `x_{1}` one symbol (not "element 1 of x"), `\binom` factorials. */
 function forParser(latex: string): string {
   return latex
+    .replace(/\\[dt]?binom\s*\{([^{}]*)\}\s*\{([^{}]*)\}/g, '\\frac{($1)!}{($2)!(($1)-($2))!}') // unknown to the parser
     .replace(/(?<![\d.])(\d*)\.(\d+)/g, (_, whole: string, frac: string) => `\\left(\\frac{${whole}${frac}}{1${'0'.repeat(frac.length)}}\\right)`)
     .replace(/(?<!\\[a-zA-Z]*)([a-zA-Z])_(?:\{([a-zA-Z0-9]{1,8})\}|([a-zA-Z0-9]))/g, (_, name: string, a?: string, b?: string) => `\\mathrm{${name}_${a ?? b}}`);
 }
