@@ -65,8 +65,7 @@ function words(a: Answer): string {
 }
 
 function compareWords(a: Answer, b: Answer): Verdict {
-  // Two math symbols are case-sensitive (`x` is not `X`); words and choice letters are not.
-  if (a.kind === 'expr' && b.kind === 'expr') return a.latex === b.latex ? same('the same symbol') : differ(`different symbols: ${a.latex} vs ${b.latex}`);
+  // Words and choice letters ignore case (two math symbols never get here: `x` is not `X`).
   const [x, y] = [words(a), words(b)];
   if (x === y) return same(a.kind === 'choice' || b.kind === 'choice' ? `same choice (${x.toUpperCase()})` : 'same text, ignoring case');
   return differ(`different ${a.kind === 'choice' && b.kind === 'choice' ? 'choices' : 'text'}: ${show(a)} vs ${show(b)}`);

@@ -1,10 +1,11 @@
 /** Grading: is a predicted answer the gold answer? And a key that groups equal answers for voting. */
 import { compareAnswers } from './compare';
 import { Deadline, TimeLimitExceeded } from './deadline';
+import { normalizeLatex } from './normalize';
 import { parseAnswer, type Answer } from './parse';
 import { formatRational } from './rational';
 import { toMathForm } from './symbolic';
-import { differ, type Verdict } from './verdict';
+import { differ, same, type Verdict } from './verdict';
 
 export type { Verdict } from './verdict';
 
@@ -24,11 +25,17 @@ export function gradeAnswer(pred: string, gold: string, opts: GradeOptions = {})
   if (!pred.trim()) return differ('pred is empty');
   if (!gold.trim()) return differ('gold is empty');
   if (pred.length > MAX_ANSWER_LENGTH || gold.length > MAX_ANSWER_LENGTH) {
-    return pred.trim() === gold.trim() ? { equal: true, reason: 'identical text' } : differ(`longer than ${MAX_ANSWER_LENGTH} characters: not compared`);
+    return pred.trim() === gold.trim() ? same('identical text') : differ(`longer than ${MAX_ANSWER_LENGTH} characters: not compared`);
   }
   const deadline = new Deadline(limit);
   try {
-    return compareAnswers(parseAnswer(pred), parseAnswer(gold), deadline);
+    const [a, b] = [normalizeLatex(pred), normalizeLatex(gold)];
+    if (a === b) return same('identical after normalisation');
+    const [pa, pb] = [parseAnswer(a), parseAnswer(b)];
+    const verdict = compareAnswers(pa, pb, deadline);
+    // A text gold such as `\text{4:30 p.m.}` against `4:30 \text{ p.m.}`: the same words, however split.
+    if (!verdict.equal && (pa.kind === 'text' || pb.kind === 'text') && flatText(a) === flatText(b)) return same('same text, ignoring case and spacing');
+    return verdict;
   } catch (err) {
     if (err instanceof TimeLimitExceeded) return differ(`timed out after ${limit} ms: treated as not equal`);
     // A parser or engine failure on strange input is a verdict, not a crash.
@@ -46,11 +53,14 @@ export function answerKey(answer: string): string {
   try {
     return keyOf(parseAnswer(answer));
   } catch {
-    return `text:${answer.replace(/\s+/g, '')}`;
+    return `text:${squeeze(answer)}`;
   }
 }
 
 /** `nested`: inside a tuple, list or matrix, where a name tells the parts apart and so belongs to the key. */
+const squeeze = (s: string): string => s.replace(/\s+/g, '');
+const flatText = (s: string): string => squeeze(s.replace(/\\text\s*\{([^{}]*)\}/g, '$1')).toLowerCase();
+
 function keyOf(a: Answer, nested = false): string {
   const keys = (items: Answer[]) => items.map((item) => keyOf(item, true));
   const unordered = (items: Answer[]) => [...new Set(keys(items))].sort().join(';');
@@ -63,9 +73,9 @@ function keyOf(a: Answer, nested = false): string {
     case 'set': return a.items.length === 1 && a.written !== 'braces' ? keyOf(a.items[0], nested) : `{${unordered(a.items)}}`;
     case 'union': return `union{${unordered(a.items)}}`;
     case 'matrix': return `matrix[${a.rows.map(keys).map((r) => r.join(';')).join('|')}]`;
-    case 'named': return nested ? `${a.name.replace(/\s+/g, '')}=${keyOf(a.value, true)}` : keyOf(a.value);
+    case 'named': return nested ? `${squeeze(a.name)}=${keyOf(a.value, true)}` : keyOf(a.value);
     case 'relation': return `relation:${a.sides.map((side, i) => `${i ? a.ops[i - 1] : ''}${mathKey(side)}`).join('')}`;
   }
 }
 
-const mathKey = (latex: string): string => toMathForm(latex)?.canonical ?? latex.replace(/\s+/g, '');
+const mathKey = (latex: string): string => toMathForm(latex)?.canonical ?? squeeze(latex);

@@ -48,12 +48,18 @@ export function toMathForm(latex: string): MathForm | null {
 }
 
 function parseForm(latex: string): MathForm | null {
-  if (latex.length > MAX_LATEX || !latex.trim()) return null;
+  // `1e51000000` makes the parser build the number's every digit (seconds, gigabytes): not an answer anyway.
+  // The parser reads digits across spaces, so spaces do not split such a literal.
+  if (latex.length > MAX_LATEX || !latex.trim() || /\d[eE][+-]?\d{4,}/.test(latex.replace(/\s+/g, ''))) return null;
   const decimals = latex.match(/(?<![\d.])\d*\.\d+/g) ?? [];
   const ce = (engine ??= new ComputeEngine());
   // A scope per parse: the engine infers a symbol's type from its use (`x_1` makes `x` a list) and
   // would carry that into unrelated answers.
   ce.pushScope();
+  // The engine reports its own failures on malformed input with console.error (a CLI would print them
+  // between verdicts); parse is synchronous, so muting it for the call touches nothing else.
+  const consoleError = console.error;
+  console.error = () => {};
   try {
     const json = ce.parse(forParser(latex)).json;
     const canonical = JSON.stringify(json);
@@ -62,6 +68,7 @@ function parseForm(latex: string): MathForm | null {
   } catch {
     return null; // the parser's own failures (stack overflow on deep nesting) mean "not an expression"
   } finally {
+    console.error = consoleError;
     ce.popScope();
   }
 }
