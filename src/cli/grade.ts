@@ -6,8 +6,9 @@ import { numberFlag, parse, UsageError } from './args';
 
 export interface GradePair { line: number; pred: string; gold: string; expected?: boolean }
 export type PairsOrErrors = { pairs: GradePair[]; errors: string[] };
+export interface PairOptions { extract: boolean; lastNumber: boolean; timeLimitMs: number }
 
-interface Graded {
+export interface Graded {
   line: number;
   pred: string;
   gold: string;
@@ -35,7 +36,7 @@ export function gradeCommand(argv: string[]): number {
   const started = performance.now();
   const graded: Graded[] = [];
   for (const pair of pairs) {
-    const row = grade(pair, { extract: values.extract === true, lastNumber: values['last-number'] === true, timeLimitMs });
+    const row = gradePair(pair, { extract: values.extract === true, lastNumber: values['last-number'] === true, timeLimitMs });
     graded.push(row);
     process.stdout.write(`${JSON.stringify(row)}\n`);
   }
@@ -44,7 +45,8 @@ export function gradeCommand(argv: string[]): number {
   return errors.length ? 1 : 0;
 }
 
-function grade(pair: GradePair, opts: { extract: boolean; lastNumber: boolean; timeLimitMs: number }): Graded {
+/** One pair's verdict; with `extract`, on the answers pulled out of both texts (each left whole when no rule fires). */
+export function gradePair(pair: GradePair, opts: PairOptions): Graded {
   let pred = pair.pred;
   let gold = pair.gold;
   const extraction: Partial<Graded> = {};
