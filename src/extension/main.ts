@@ -8,6 +8,7 @@ import { startLanguageClient } from './languageClient';
 import { createStatusItem, pickModel, pullModel } from './models';
 import { openRun } from './runs';
 import { solveProblem } from './solve';
+import { openTraceFile } from './traces';
 import { TREE_VIEW_ID, TreePanel } from './treePanel';
 
 let client: LanguageClient | undefined;
@@ -32,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.registerTextDocumentContentProvider(CHAIN_SCHEME, chains),
     vscode.commands.registerCommand('reasonscope.solve', (uri?: vscode.Uri) => solveProblem(ctx, uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand('reasonscope.openRun', (uri?: vscode.Uri) => openRun(ctx, uri instanceof vscode.Uri ? uri : undefined)),
+    vscode.commands.registerCommand('reasonscope.openTrace', (uri?: vscode.Uri) => openTraceFile(ctx, uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand('reasonscope.selectModel', () => pickModel(ctx)),
     vscode.commands.registerCommand('reasonscope.pullModel', (name?: string) => pullModel(ctx, typeof name === 'string' ? name : undefined)),
     vscode.commands.registerCommand('reasonscope.showLog', () => log.show()),
