@@ -38,19 +38,31 @@ function fact(name: string, value: Node | string): HTMLElement[] {
 
 function answerValue(node: TreeNode): HTMLElement | undefined {
   if (!node.answer) return undefined;
-  const { normalized, raw, correct, correctFrom } = node.answer;
+  const { normalized, raw, correct, reason, correctFrom } = node.answer;
   const value = normalized === null
     ? h('span', { class: 'no-answer' }, 'none found')
     : h('span', { class: 'answer', title: raw ?? normalized, html: texToHtml(normalized) });
   // Imported runs say whose verdict it is: the dataset's, not a comparison with a gold answer.
-  const from = correct !== undefined && correctFrom ? h('span', { class: 'verdict-source' }, `per ${correctFrom}`) : null;
-  return h('span', {}, value, correctnessMark(correct), from);
+  const from = correct === undefined ? null
+    : correctFrom ? h('span', { class: 'verdict-source' }, `per ${correctFrom}`)
+    : reason ? h('span', { class: 'verdict-source' }, reason) : null;
+  return h('span', {}, value, correctnessMark(correct, correctFrom), from);
 }
 
 function labelValue(label: NonNullable<TreeNode['label']>): HTMLElement {
   const tone = isErrorLabel(label) ? 'mark-wrong' : label.label === 'correct' ? 'mark-correct' : 'no-answer';
   return h('span', {}, h('span', { class: `step-label ${tone}` }, labelText(label)), h('span', { class: 'verdict-source' }, `per ${label.source}`));
 }
+
+/** How each extraction rule reads to a user (the rule names are the run file's). */
+const RULE_TEXT: Record<string, string> = {
+  boxed: 'last \\boxed{…}',
+  'boxed-unbraced': '\\boxed without braces',
+  'final-answer': '"The final answer is …"',
+  'answer-block': '"# Answer" block',
+  'the-answer-is': '"the answer is …"',
+  'last-number': 'last number (fallback)',
+};
 
 function facts(model: RunModel, node: TreeNode): HTMLElement[] {
   const rows: HTMLElement[][] = [fact('kind', node.kind)];
@@ -70,6 +82,7 @@ function facts(model: RunModel, node: TreeNode): HTMLElement[] {
   for (const [scorer, score] of Object.entries(node.scores)) rows.push(fact(`score (${scorer})`, score.toFixed(3)));
   const answer = answerValue(node);
   if (answer) rows.push(fact('answer', answer));
+  if (node.answer?.rule) rows.push(fact('found by', RULE_TEXT[node.answer.rule] ?? node.answer.rule));
   return rows.flat();
 }
 

@@ -34,18 +34,26 @@ function failureLines(model: RunModel): string[] {
     `${samples.length === 1 ? 'sample' : 'samples'} ${samples.join(', ')} failed: ${message}`);
 }
 
+function backendTitle(model: RunModel): string {
+  const { header } = model.tree;
+  const { kind, host, version } = header.backend;
+  return kind === 'imported' ? `imported from ${header.importedFrom ?? 'another format'}` : `${kind} at ${host}${version ? ` (${version})` : ''}`;
+}
+
 export function renderHeader(el: HTMLElement, model: RunModel): void {
   const state = status(model);
   const backend = model.tree.header.backend;
   el.replaceChildren(
     h('div', { class: 'header-row' },
-      h('span', { class: 'model', title: `${backend.kind} at ${backend.host}${backend.version ? ` (${backend.version})` : ''}` }, backend.model),
+      h('span', { class: 'model', title: backendTitle(model) }, backend.model),
       h('span', { class: 'strategy' }, strategyLabel(model)),
       h('span', { class: `status status-${state.kind}`, attrs: { 'data-status': state.kind } }, state.text),
     ),
     h('div', { class: 'header-row header-meta' },
-      h('span', { class: 'tokens' }, tokensLabel(model)),
-      h('span', { class: 'wall' }, formatDuration(model.wallMs())),
+      // An imported trace has no token counts or timing of its own: say where it came from instead.
+      ...(backend.kind === 'imported'
+        ? [h('span', { class: 'imported' }, 'imported · read-only')]
+        : [h('span', { class: 'tokens' }, tokensLabel(model)), h('span', { class: 'wall' }, formatDuration(model.wallMs()))]),
       h('span', { class: 'label', title: model.label }, model.label),
     ),
     ...model.tree.warnings.map((w) => h('div', { class: 'warning', attrs: { role: 'status' } }, w)),

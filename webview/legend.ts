@@ -5,11 +5,11 @@ import { formatShare } from './format';
 import { texToHtml } from './math';
 import type { RunModel } from './runModel';
 
-export function correctnessMark(correct: boolean | undefined): HTMLElement | null {
+/** ✓ or ✗, titled with whose verdict it is: the gold-answer check or the source's own label. */
+export function correctnessMark(correct: boolean | undefined, from?: string): HTMLElement | null {
   if (correct === undefined) return null;
-  return correct
-    ? h('span', { class: 'mark mark-correct', title: 'matches the gold answer' }, '✓')
-    : h('span', { class: 'mark mark-wrong', title: 'does not match the gold answer' }, '✗');
+  const title = from ? `${correct ? 'correct' : 'incorrect'} per ${from}` : correct ? 'matches the gold answer' : 'does not match the gold answer';
+  return h('span', { class: `mark ${correct ? 'mark-correct' : 'mark-wrong'}`, title }, correct ? '✓' : '✗');
 }
 
 export function renderLegend(el: HTMLElement, model: RunModel): void {
@@ -26,7 +26,7 @@ export function renderLegend(el: HTMLElement, model: RunModel): void {
       return h('div', { class: `legend-row${isWinner ? ' winner' : ''}`, attrs: { 'data-answer': g.answer ?? '' } },
         h('span', { class: 'swatch', style: { background: model.colors.colorOf(g.answer) } }),
         answer,
-        correctnessMark(g.correct),
+        correctnessMark(g.correct, g.correctFrom),
         h('span', { class: 'votes', attrs: { 'data-votes': String(g.votes) } },
           `${g.votes} ${g.votes === 1 ? 'vote' : 'votes'} · ${formatShare(g.votes, total)}`),
         isWinner ? h('span', { class: 'badge', title: winner.final ? 'the run’s answer' : 'leading so far' }, winner.final ? 'winner' : 'leading') : null,

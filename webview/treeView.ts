@@ -20,6 +20,7 @@ const COL = 56;
 const RADIUS = { root: 9, step: 7, answer: 8 } as const;
 /** Fitting never magnifies beyond this: a three-node tree should not fill the panel. */
 const MAX_FIT_SCALE = 1.6;
+const MIN_FIT_SCALE = 0.3;
 /** Below this zoom, step numbers are too small to read and are hidden. */
 const LABEL_MIN_SCALE = 0.55;
 const MOVE_MS = 300;
@@ -248,8 +249,11 @@ export class TreeView {
     const y0 = Math.min(...points.map((d) => d.x)) - 2 * RADIUS.answer;
     const y1 = Math.max(...points.map((d) => d.x)) + 2 * RADIUS.answer;
     // Screen margins: the Fit button sits top right; the tree hangs from the top, like a list.
-    const k = Math.min((width - 2 * MARGIN) / (x1 - x0), (height - TOOLBAR_HEIGHT - MARGIN) / (y1 - y0), MAX_FIT_SCALE);
-    const t = zoomIdentity.translate((width - k * (x1 - x0)) / 2 - k * x0, TOOLBAR_HEIGHT - k * y0).scale(k);
+    // A long single chain (hundreds of thinking steps) would shrink to a hairline: below a floor the
+    // view keeps a readable scale, starts at the root, and the user pans along.
+    const k = Math.max(MIN_FIT_SCALE, Math.min((width - 2 * MARGIN) / (x1 - x0), (height - TOOLBAR_HEIGHT - MARGIN) / (y1 - y0), MAX_FIT_SCALE));
+    const spare = width - k * (x1 - x0);
+    const t = zoomIdentity.translate((spare > 0 ? spare / 2 : MARGIN) - k * x0, TOOLBAR_HEIGHT - k * y0).scale(k);
     if (animate && !reducedMotion()) this.svg.transition().duration(MOVE_MS).call(this.zoomer.transform, t);
     else this.svg.call(this.zoomer.transform, t);
   }

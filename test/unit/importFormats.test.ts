@@ -64,7 +64,7 @@ describe('R1-style chats', () => {
     assert.ok(thinking.length > 20 && thinking.length < steps.length, 'thinking steps, then solution steps');
     assert.ok(steps.indexOf(thinking.at(-1) as TreeNode) < steps.findIndex((s) => !s.tags), 'the solution comes after the thinking');
     assert.match(steps[0].text, /^Okay, so I have this problem/);
-    assert.deepEqual(answerOf(tree), { raw: '2865', normalized: '2865', correct: true, correctFrom: undefined });
+    assert.deepEqual(answerOf(tree), { raw: '2865', normalized: '2865', correct: true, reason: 'identical after normalisation' }, 'graded against the gold answer, not by the source');
   });
 
   test('messages with <think>, reasoning_content apart, and ShareGPT conversations all read', async () => {

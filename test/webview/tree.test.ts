@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { openTraceSource } from '../../src/core/trace/import';
 import { parseRunText } from '../../src/core/trace/parse';
 import type { RunEvent } from '../../src/core/trace/schema';
 import { answerGroups, replay } from '../../src/core/trace/tree';
@@ -262,6 +263,26 @@ describe('trajectory-tree webview', () => {
     }).length, area);
     assert.equal(outside, 0, 'every node is in view after fitting');
     await page.screenshot({ path: join(SHOTS, 'tree-64x15.png') });
+    await assertClean(view);
+    await page.context().close();
+  });
+
+  test('an imported long R1 chain opens at a readable scale, from its root, marked read-only', async () => {
+    const source = await openTraceSource(join(REPO, 'test/fixtures/traces/r1-chat/thought-anchors-chats.jsonl'));
+    const imported = await source.load(0).finally(() => source.close());
+    const view = await openWebview(browser, origin, { theme: 'dark', ...SIDE_PANEL });
+    const { page } = view;
+    await send(page, { type: 'run', header: imported.header, events: imported.events, label: 'thought-anchors-chats.jsonl · record 0' });
+    assert.ok(await count(page, 'g.node') > 40, 'the whole chain is drawn');
+    const header = await page.locator('#run-header').innerText();
+    assert.match(header, /imported · read-only/);
+    assert.doesNotMatch(header, /0 tokens|0 ms/, 'no made-up cost for a trace that has none');
+    assert.ok(scaleOf(await canvasTransform(page)) >= 0.3, 'not shrunk to a hairline');
+    const root = await page.locator('g.node[data-id="root"] circle').boundingBox();
+    const area = await page.locator('#tree-svg').boundingBox();
+    assert.ok(root && area && root.x >= area.x && root.x < area.x + area.width / 2, 'the chain starts in view, at the left');
+    assert.match(await page.locator('.legend-row .mark').getAttribute('title') ?? '', /gold answer/, 'the verdict says it is the gold-answer check');
+    await page.screenshot({ path: join(SHOTS, 'tree-imported-r1.png') });
     await assertClean(view);
     await page.context().close();
   });

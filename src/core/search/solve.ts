@@ -1,6 +1,7 @@
 /** The `cot` and `majority` strategies: independent chains sampled from the problem, each cut into
  * steps as it streams, answers grouped by vote. Every change is an event on the recorder. */
-import { extractBoxed, normalizeAnswer } from '../answer/extract';
+import { AnswerBallot } from '../answer/ballot';
+import { extractAnswer } from '../answer/extract';
 import { BackendError, CancelledError, isCancelled } from '../model/errors';
 import type { GenerateRequest, ModelBackend, SamplingOptions, StopReason } from '../model/types';
 import type { RunRecorder } from '../trace/recorder';
@@ -60,6 +61,7 @@ export async function runSolve(backend: ModelBackend, recorder: RunRecorder, par
   const totals = { promptTokens: 0, completionTokens: 0, requests: 0 };
   const errors: string[] = [];
   recorder.emit({ type: 'node_added', t: recorder.now(), id: ROOT_ID, parent: null, kind: 'root', text: header.problem.text });
+  const ballot = new AnswerBallot(header.problem.answer);
 
   const sample = async (index: number) => {
     let parent = ROOT_ID;
@@ -130,19 +132,14 @@ export async function runSolve(backend: ModelBackend, recorder: RunRecorder, par
       recorder.emit({ type: 'sample_failed', t: recorder.now(), sample: index, message: 'the model returned an empty response' });
       return;
     }
-    const raw = extractBoxed(written.join('\n\n'));
-    const gold = header.problem.answer;
-    if (raw === null) {
+    const found = extractAnswer(written.join('\n\n'));
+    if (found === null) {
       recorder.emit({ type: 'answer_extracted', t: recorder.now(), id: parent, raw: null, normalized: null });
       return;
     }
-    const normalized = normalizeAnswer(raw);
     const id = `s${index}.answer`;
-    recorder.emit({ type: 'node_added', t: recorder.now(), id, parent, kind: 'answer', text: raw, sample: index });
-    recorder.emit({
-      type: 'answer_extracted', t: recorder.now(), id, raw, normalized,
-      ...(gold !== undefined && { correct: normalized === normalizeAnswer(gold) }),
-    });
+    recorder.emit({ type: 'node_added', t: recorder.now(), id, parent, kind: 'answer', text: found.answer, sample: index });
+    recorder.emit({ type: 'answer_extracted', t: recorder.now(), id, raw: found.answer, rule: found.rule, ...ballot.cast(found.answer) });
   };
 
   let status: RunEndedEvent['status'] = 'completed';
@@ -153,20 +150,13 @@ export async function runSolve(backend: ModelBackend, recorder: RunRecorder, par
     if (!isCancelled(err)) throw err;
     status = 'cancelled';
   }
-  // Samples that had not started when the run was cancelled are simply absent.
-  const votes: Record<string, number> = {};
-  for (const node of recorder.tree.nodes.values()) {
-    const answer = node.answer?.normalized;
-    if (answer) votes[answer] = (votes[answer] ?? 0) + 1;
-  }
-  const winner = Object.entries(votes).reduce<[string, number] | undefined>((best, e) => (!best || e[1] > best[1] ? e : best), undefined)?.[0] ?? null;
-  const gold = header.problem.answer;
   if (status === 'completed' && errors.length === n) status = 'failed';
   const ended: RunEndedEvent = {
     type: 'run_ended',
     t: recorder.now(),
     status,
-    result: { answer: winner, votes, ...(gold !== undefined && winner !== null && { correct: winner === normalizeAnswer(gold) }) },
+    // Samples that had not started when the run was cancelled are simply absent.
+    result: ballot.result(),
     totals: { ...totals, wallMs: recorder.now() },
     ...(status === 'failed' && { error: errors[0] }),
   };

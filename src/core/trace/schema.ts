@@ -98,9 +98,15 @@ export interface AnswerExtractedEvent extends EventBase {
   /** The answer leaf (or the last step when no answer was found). */
   id: string;
   raw: string | null;
+  /** The answer's vote group: equivalent answers (`\frac12`, `0.5`) share the normalised text of
+   * the group's first member. */
   normalized: string | null;
+  /** Which extraction rule found `raw` (`boxed`, `final-answer`, …), when the run extracted it. */
+  rule?: string;
   /** Present only when a gold answer is known, or when the source itself says (see `correctFrom`). */
   correct?: boolean;
+  /** The grader's reason for `correct` ("equal as rationals 1/2"). */
+  reason?: string;
   /** Where `correct` came from when it is not Reasonscope's own gold-answer check, e.g.
    * "ProcessBench final_answer_correct". */
   correctFrom?: string;

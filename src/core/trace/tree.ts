@@ -19,7 +19,7 @@ export interface TreeNode {
   status: NodeStatus;
   pruneReason?: string;
   selected: boolean;
-  answer?: { raw: string | null; normalized: string | null; correct?: boolean; correctFrom?: string };
+  answer?: { raw: string | null; normalized: string | null; rule?: string; correct?: boolean; reason?: string; correctFrom?: string };
   tags?: string[];
   /** The latest label a dataset gave the step (imported runs). */
   label?: { label: StepLabel; source: string; rating?: number };
@@ -31,6 +31,8 @@ export interface AnswerGroup {
   votes: number;
   leafIds: string[];
   correct?: boolean;
+  /** Whose verdict `correct` is when not the gold-answer check (see `AnswerExtractedEvent`). */
+  correctFrom?: string;
 }
 
 export interface RunTree {
@@ -101,7 +103,8 @@ export function applyEvent(tree: RunTree, event: RunEvent): void {
     case 'answer_extracted': {
       const node = tree.nodes.get(event.id);
       if (node) {
-        node.answer = { raw: event.raw, normalized: event.normalized, correct: event.correct, correctFrom: event.correctFrom };
+        const { raw, normalized, rule, correct, reason, correctFrom } = event;
+        node.answer = definedOnly({ raw, normalized, rule, correct, reason, correctFrom });
         node.status = 'complete';
       }
       return;
@@ -135,7 +138,7 @@ export function answerGroups(tree: RunTree): AnswerGroup[] {
     const key = node.answer.normalized;
     let group = groups.get(key);
     if (!group) {
-      group = { answer: key, votes: 0, leafIds: [], correct: node.answer.correct };
+      group = definedOnly({ answer: key, votes: 0, leafIds: [], correct: node.answer.correct, correctFrom: node.answer.correctFrom });
       groups.set(key, group);
     }
     group.votes++;
@@ -154,4 +157,9 @@ export function pathTo(tree: RunTree, id: string): TreeNode[] {
     path.unshift(node);
   }
   return path;
+}
+
+/** Leaves out absent optional fields, so a replayed node equals one built from the same facts. */
+function definedOnly<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

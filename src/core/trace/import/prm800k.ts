@@ -2,7 +2,7 @@
  * step by human labelers (-1 wrong, 0 neutral, +1 correct). The chain follows the chosen completion
  * at each step (or the labeler's own step when all were wrong); the other rated completions branch
  * off as pruned alternatives, so the tree shows what the labeler weighed at each point. */
-import { extractBoxed } from '../../answer/extract';
+import { extractAnswer } from '../../answer/extract';
 import type { StepLabel } from '../schema';
 import { isObject, oneLine } from './fields';
 import { ROOT_ID, RunBuilder, type ChainStep } from './runBuilder';
@@ -10,7 +10,6 @@ import type { ReadRecord, RecordFormat } from './types';
 
 const SOURCE = 'prm800k';
 const LABELS: Record<string, StepLabel> = { '1': 'correct', '0': 'neutral', '-1': 'incorrect' };
-const ANSWER_HEADING = '# Answer';
 
 interface Completion {
   text: string;
@@ -53,13 +52,6 @@ function readStep(value: unknown, j: number): LabeledStep | string {
   const human = value.human_completion;
   const humanText = typeof human === 'string' ? human : isObject(human) && typeof human.text === 'string' ? human.text : undefined;
   return { completions, chosen: humanText === undefined ? undefined : { text: humanText, flagged: false }, human: humanText !== undefined };
-}
-
-/** PRM800K solutions end with a "# Answer" block rather than `\boxed{}`. */
-function finalAnswer(text: string): string | null {
-  const at = text.lastIndexOf(ANSWER_HEADING);
-  const block = at < 0 ? extractBoxed(text) : text.slice(at + ANSWER_HEADING.length);
-  return block?.trim() || null;
 }
 
 function labelOf(completion: Completion): StepLabel | undefined {
@@ -129,7 +121,7 @@ export const prm800k: RecordFormat = {
           run.warn('no step was chosen: the solution has no chain, only alternatives');
           return run.finish(origin);
         }
-        run.answer(0, parent, finalAnswer(last.text), finish === 'solution' ? { correct: true, from: 'PRM800K finish_reason "solution"' } : undefined);
+        run.answer(0, parent, extractAnswer(last.text)?.answer ?? null, finish === 'solution' ? { correct: true, from: 'PRM800K finish_reason "solution"' } : undefined);
         return run.finish(origin);
       },
     };

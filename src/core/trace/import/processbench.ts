@@ -1,7 +1,7 @@
 /** ProcessBench records (`id`, `generator`, `problem`, `steps`, `label`, `final_answer_correct`):
  * one chain, one node per step. `label` is the index of the first wrong step (-1: none), so the
  * steps before it are correct, it is the first error, and the ones after it are unjudged. */
-import { extractBoxed } from '../../answer/extract';
+import { extractAnswer } from '../../answer/extract';
 import { asBoolean, isObject, oneLine } from './fields';
 import { RunBuilder, UNKNOWN_MODEL } from './runBuilder';
 import type { ReadRecord, RecordFormat } from './types';
@@ -36,7 +36,7 @@ export const processbench: RecordFormat = {
           if (label < 0 || i < label) run.label(stepId, 'correct', SOURCE);
           else run.label(stepId, i === label ? 'first-error' : 'after-error', SOURCE);
         });
-        const raw = extractBoxed(steps.join('\n\n'))?.trim() || null;
+        const raw = extractAnswer(steps.join('\n\n'))?.answer || null;
         if (raw === null) run.warn('no final answer found (no \\boxed{…}); final_answer_correct is shown on the last step');
         run.answer(0, ids[ids.length - 1], raw, finalCorrect === undefined ? undefined : { correct: finalCorrect, from: 'ProcessBench final_answer_correct' });
         return run.finish(origin);

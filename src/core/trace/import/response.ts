@@ -1,6 +1,6 @@
 /** One free-form model response as a chain of the run: steps, then its final answer. Shared by the
  * chat, generic and plain-text importers. */
-import { extractBoxed } from '../../answer/extract';
+import { extractAnswer } from '../../answer/extract';
 import type { RunBuilder, Verdict } from './runBuilder';
 import { splitReasoning } from './steps';
 
@@ -26,7 +26,7 @@ export function addResponse(builder: RunBuilder, sample: number, input: Response
     return undefined;
   }
   const ids = builder.chain(sample, split.steps);
-  const raw = input.pred?.trim() || extractBoxed(split.answerText)?.trim() || null;
+  const raw = input.pred?.trim() || extractAnswer(split.answerText)?.answer || null;
   if (raw === null) builder.warn(`${where}no final answer found (no \\boxed{…})`);
   const last = ids[ids.length - 1];
   return builder.answer(sample, last, raw, input.verdict) ?? last;

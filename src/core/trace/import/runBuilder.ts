@@ -1,7 +1,7 @@
 /** Builds the events of an imported run with the engine's own conventions (root `root`, steps
  * `s<chain>.<i>`, answer leaves `s<chain>.answer`), so imported and generated runs look alike in
  * every view. Imported runs have no timing: every event is at t = 0. */
-import { normalizeAnswer } from '../../answer/extract';
+import { AnswerBallot } from '../../answer/ballot';
 import { REASONSCOPE_VERSION } from '../../version';
 import { RUN_SCHEMA_VERSION, type ProblemRef, type RunEvent, type RunHeader, type StepLabel } from '../schema';
 import type { ImportedRun, RecordOrigin } from './types';
@@ -23,10 +23,11 @@ export interface Verdict {
 export class RunBuilder {
   private readonly events: RunEvent[] = [];
   private readonly warnings: string[] = [];
-  private readonly answers: { normalized: string | null; correct?: boolean }[] = [];
+  private readonly ballot: AnswerBallot;
   private chains = 0;
 
   constructor(private readonly problem: ProblemRef, private readonly model: string = UNKNOWN_MODEL) {
+    this.ballot = new AnswerBallot(problem.answer);
     this.events.push({ type: 'node_added', t: 0, id: ROOT_ID, parent: null, kind: 'root', text: problem.text });
   }
 
@@ -66,20 +67,17 @@ export class RunBuilder {
    * `parent` itself (as the engine does). Without a verdict, a known gold answer decides. Returns
    * the answer leaf's id, if one was added. */
   answer(sample: number, parent: string, raw: string | null, verdict?: Verdict): string | undefined {
-    const gold = this.problem.answer;
-    const normalized = raw === null ? null : normalizeAnswer(raw);
-    const correct = verdict?.correct ?? (gold !== undefined && normalized !== null ? normalized === normalizeAnswer(gold) : undefined);
     let id = parent;
     if (raw !== null) {
       id = `s${sample}.answer`;
       this.events.push({ type: 'node_added', t: 0, id, parent, kind: 'answer', text: raw, sample });
     }
     this.events.push({
-      type: 'answer_extracted', t: 0, id, raw, normalized,
-      ...(correct !== undefined && { correct }),
-      ...(verdict && { correctFrom: verdict.from }),
+      type: 'answer_extracted', t: 0, id, raw,
+      ...(raw === null ? { normalized: null } : this.ballot.cast(raw, verdict)),
+      // The source's verdict holds even where no answer could be extracted.
+      ...(verdict && { correct: verdict.correct, correctFrom: verdict.from }),
     });
-    this.answers.push({ normalized, correct });
     return raw === null ? undefined : id;
   }
 
@@ -101,13 +99,8 @@ export class RunBuilder {
       versions: { reasonscope: REASONSCOPE_VERSION },
       importedFrom: where,
     };
-    const votes: Record<string, number> = {};
-    for (const a of this.answers) if (a.normalized !== null) votes[a.normalized] = (votes[a.normalized] ?? 0) + 1;
-    const winner = Object.entries(votes).reduce<[string, number] | undefined>((best, e) => (!best || e[1] > best[1] ? e : best), undefined)?.[0] ?? null;
-    const correct = this.answers.find((a) => a.normalized === winner && a.correct !== undefined)?.correct;
     this.events.push({
-      type: 'run_ended', t: 0, status: 'completed',
-      result: { answer: winner, votes, ...(correct !== undefined && winner !== null && { correct }) },
+      type: 'run_ended', t: 0, status: 'completed', result: this.ballot.result(),
       totals: { promptTokens: 0, completionTokens: 0, requests: 0, wallMs: 0 },
     });
     return { header, events: this.events, warnings: this.warnings };

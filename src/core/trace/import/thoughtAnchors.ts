@@ -6,7 +6,7 @@
  * any folder above them (`<model>/{correct,incorrect}_base_solution/problem_N`). */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { extractBoxed } from '../../answer/extract';
+import { extractAnswer } from '../../answer/extract';
 import { asBoolean, asNumber, isObject, oneLine, type JsonObject } from './fields';
 import { RunBuilder, UNKNOWN_MODEL, type ChainStep } from './runBuilder';
 import { splitReasoning } from './steps';
@@ -98,7 +98,7 @@ async function readTrace(folder: string, where: string): Promise<Trace> {
   if (!isObject(problem) || typeof problem.problem !== 'string') throw new ImportError(`${where}/${PROBLEM}: no \`problem\` text`);
   if (!isObject(solution) || typeof solution.solution !== 'string') throw new ImportError(`${where}/${SOLUTION}: no \`solution\` text`);
   const chunks = fs.existsSync(path.join(folder, CHUNKS)) ? readChunks(await readJson(folder, CHUNKS, where), where) : undefined;
-  const answer = typeof solution.answer === 'string' && solution.answer.trim() ? solution.answer.trim() : extractBoxed(solution.solution);
+  const answer = typeof solution.answer === 'string' && solution.answer.trim() ? solution.answer.trim() : extractAnswer(solution.solution)?.answer ?? null;
   return {
     problem: problem.problem,
     gold: typeof problem.gt_answer === 'string' ? problem.gt_answer : undefined,
