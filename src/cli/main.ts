@@ -53,7 +53,8 @@ Exit codes: 0 done · 1 failed (the reason is printed) · 2 usage error · 130 c
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
+  const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (!command || command === '--help' || command === '-h' || command === 'help' || options.includes('--help') || options.includes('-h')) {
     console.log(HELP);
     return command ? 0 : 2;
   }
@@ -74,7 +75,8 @@ async function main(argv: string[]): Promise<number> {
       return modelsCommand(rest, controller.signal);
     case 'solve':
       return solveCommand(rest, controller.signal);
-    case 'grade': return gradeCommand(rest);
+    case 'grade':
+      return gradeCommand(rest);
     case 'convert':
       return convertCommand(rest);
     case 'import':

@@ -1,5 +1,5 @@
-/** `npm run bench`: engine and run-log throughput against the Ollama-protocol test server.
- * Writes bench/results/latest.json and latest.md. Numbers, not pass/fail: compare across commits. */
+/** `npm run bench:engine`: engine and run-log throughput against the Ollama-protocol test server.
+ * Writes bench/results/engine.json and engine.md. Numbers, not pass/fail: compare across commits. */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -77,11 +77,11 @@ async function main(): Promise<void> {
   const out = path.join('bench', 'results');
   fs.mkdirSync(out, { recursive: true });
   const meta = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model };
-  fs.writeFileSync(path.join(out, 'latest.json'), JSON.stringify({ ...meta, rows }, null, 2) + '\n');
+  fs.writeFileSync(path.join(out, 'engine.json'), JSON.stringify({ ...meta, rows }, null, 2) + '\n');
   const md = [`# Bench results (${meta.date.slice(0, 10)}, Node ${meta.node}, ${meta.cpus} × ${meta.cpu})`, '', '| measure | value | unit | note |', '|---|---:|---|---|',
     ...rows.map((r) => `| ${r.name} | ${r.value} | ${r.unit} | ${r.note ?? ''} |`)].join('\n');
-  fs.writeFileSync(path.join(out, 'latest.md'), md + '\n');
-  console.log(`\nwrote ${out}/latest.json and latest.md`);
+  fs.writeFileSync(path.join(out, 'engine.md'), md + '\n');
+  console.log(`\nwrote ${out}/engine.json and engine.md`);
 }
 
 void main();
