@@ -9,7 +9,7 @@ import type { ExtensionContext } from './context';
 const MAX_PICK = 5000;
 
 export async function openTraceFile(ctx: ExtensionContext, uri?: vscode.Uri): Promise<void> {
-  const target = uri ?? (await askForTrace());
+  const target = uri ?? activeTraceFile() ?? (await askForTrace());
   if (!target) return;
   const name = path.basename(target.fsPath);
   let source: TraceSource;
@@ -79,6 +79,13 @@ async function pickRecord(source: TraceSource, name: string): Promise<number | u
   const index = await chosen;
   picker.dispose();
   return index;
+}
+
+/** The file in the active editor, when it can hold a trace (a problem file is a problem, not a trace). */
+function activeTraceFile(): vscode.Uri | undefined {
+  const uri = vscode.window.activeTextEditor?.document.uri;
+  if (uri?.scheme !== 'file' || uri.path.endsWith('.problem.md')) return undefined;
+  return /\.(jsonl|json|txt|md)$/i.test(uri.path) ? uri : undefined;
 }
 
 async function askForTrace(): Promise<vscode.Uri | undefined> {

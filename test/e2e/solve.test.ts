@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { parseRunText } from '../../src/core/trace/parse';
-import { e2eOutputDir, e2eToolsInstalled } from './support/paths';
+import { e2eOutputDir, e2eToolsInstalled, repoRoot } from './support/paths';
 import { closedPort } from '../support/helpers';
 import { SOLVE_SCENARIO, solveProblemFixture, solveUserSettings } from './support/scenario';
 import { spawnTestServer, type TestServer } from './support/testServer';
@@ -89,6 +89,30 @@ describe('Reasonscope in a real VS Code (code-server + Chromium)', () => {
         await waitForText(frame, tree.label, runFiles[0]);
         assert.deepEqual(await readFinishedTree(frame), live, 'the reopened run shows the same tree');
         await workbench.screenshot(join(e2eOutputDir, 'open-run.png'));
+      },
+    );
+  });
+
+  test('Open Trace File lists the records of a ProcessBench file and shows the chosen one with its first error', { skip }, async () => {
+    const traceFile = 'processbench-math.json';
+    await withWorkbench(
+      'open-trace',
+      { workspaceFiles: { [join(repoRoot, 'test/fixtures/traces/processbench/math.json')]: traceFile }, userSettings: solveUserSettings, vsix },
+      clock,
+      async (workbench) => {
+        await workbench.openFile(traceFile);
+        await workbench.runCommand('Reasonscope: Open Trace File');
+        // Record 3 is math-62: wrong from step 2 on, per ProcessBench's label.
+        await workbench.pickQuickPickItem('math-62', '3 · math-62');
+        const frame = await workbench.webviewFrame(tree.frameMarker);
+        await waitForText(frame, tree.label, `${traceFile} · record 3`);
+        assert.match(await frame.locator('.run-header').innerText(), /imported · read-only/);
+        const steps = await frame.locator(tree.node).evaluateAll((els) => els.map((el) => el.getAttribute('class') ?? ''));
+        const firstError = steps.findIndex((c) => c.includes('label-error'));
+        assert.ok(firstError > 0, 'a step is marked as the first error');
+        assert.equal(steps.slice(0, firstError).filter((c) => c.includes('label-unjudged')).length, 0, 'no step before the first error is unjudged');
+        assert.match(await frame.locator('.legend-row .mark').getAttribute('title') ?? '', /per ProcessBench final_answer_correct/);
+        await workbench.screenshot(join(e2eOutputDir, 'open-trace.png'));
       },
     );
   });

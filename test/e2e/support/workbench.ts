@@ -55,6 +55,16 @@ export class Workbench {
     await this.pickFromQuickInput('F1', `>${title}`, title, timeoutMs);
   }
 
+  /** Types `query` into the open quick pick (a command's own list) and accepts the row showing `rowText`. */
+  async pickQuickPickItem(query: string, rowText: string, timeoutMs = COMMAND_TIMEOUT_MS): Promise<void> {
+    const input = this.page.locator(selectors.quickInputBox);
+    await input.waitFor({ timeout: timeoutMs });
+    await input.fill(query);
+    await this.page.locator(selectors.quickInputRow).first().filter({ hasText: rowText }).waitFor({ timeout: timeoutMs });
+    await this.page.keyboard.press('Enter');
+    await this.page.locator(selectors.quickInput).waitFor({ state: 'hidden', timeout: timeoutMs });
+  }
+
   /** Opens a workspace file through Quick Open (Ctrl+P) and waits for its editor tab. */
   async openFile(relativePath: string, timeoutMs = COMMAND_TIMEOUT_MS): Promise<void> {
     const name = relativePath.split('/').pop() ?? relativePath;
