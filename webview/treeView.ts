@@ -249,9 +249,11 @@ export class TreeView {
     const y0 = Math.min(...points.map((d) => d.x)) - 2 * RADIUS.answer;
     const y1 = Math.max(...points.map((d) => d.x)) + 2 * RADIUS.answer;
     // Screen margins: the Fit button sits top right; the tree hangs from the top, like a list.
-    // A long single chain (hundreds of thinking steps) would shrink to a hairline: below a floor the
-    // view keeps a readable scale, starts at the root, and the user pans along.
-    const k = Math.max(MIN_FIT_SCALE, Math.min((width - 2 * MARGIN) / (x1 - x0), (height - TOOLBAR_HEIGHT - MARGIN) / (y1 - y0), MAX_FIT_SCALE));
+    // Many chains fit by height. A long chain (hundreds of thinking steps) would shrink to a hairline
+    // to fit its length: its depth gets a readable floor instead, starting at the root, and the user
+    // pans along it.
+    const byDepth = Math.max(MIN_FIT_SCALE, (width - 2 * MARGIN) / (x1 - x0));
+    const k = Math.min(byDepth, (height - TOOLBAR_HEIGHT - MARGIN) / (y1 - y0), MAX_FIT_SCALE);
     const spare = width - k * (x1 - x0);
     const t = zoomIdentity.translate((spare > 0 ? spare / 2 : MARGIN) - k * x0, TOOLBAR_HEIGHT - k * y0).scale(k);
     if (animate && !reducedMotion()) this.svg.transition().duration(MOVE_MS).call(this.zoomer.transform, t);
