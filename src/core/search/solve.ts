@@ -6,7 +6,7 @@ import { BackendError, CancelledError, isCancelled } from '../model/errors';
 import type { GenerateRequest, ModelBackend, SamplingOptions, StopReason } from '../model/types';
 import type { RunRecorder } from '../trace/recorder';
 import { storedTokens } from '../trace/tokens';
-import type { RunEndedEvent, RunHeader, ProblemRef } from '../trace/schema';
+import { ROOT_ID, type RunEndedEvent, type RunHeader, type ProblemRef } from '../trace/schema';
 import { runPool, sleep } from './pool';
 import { solveMessages } from './prompt';
 import { StepStream, type CutStep } from './stepStream';
@@ -25,8 +25,6 @@ export interface SolveParams {
   /** Retries of a chain after a transient error; a retry continues from the steps already written. */
   retries?: number;
 }
-
-export const ROOT_ID = 'root';
 
 export function solveHeader(args: {
   runId: string; problem: ProblemRef; backend: ModelBackend; model: string; version?: string; params: SolveParams; reasonscopeVersion: string;

@@ -4,6 +4,8 @@
 import type { TokenLogprob, StopReason } from '../model/types';
 
 export const RUN_SCHEMA_VERSION = 1;
+/** The id of every run's root node (the problem), generated or imported. */
+export const ROOT_ID = 'root';
 
 export interface ProblemRef {
   id?: string;

@@ -3,9 +3,9 @@
  * at each step (or the labeler's own step when all were wrong); the other rated completions branch
  * off as pruned alternatives, so the tree shows what the labeler weighed at each point. */
 import { extractAnswer } from '../../answer/extract';
-import type { StepLabel } from '../schema';
+import { ROOT_ID, type StepLabel } from '../schema';
 import { isObject, oneLine } from './fields';
-import { ROOT_ID, RunBuilder, type ChainStep } from './runBuilder';
+import { RunBuilder, type ChainStep } from './runBuilder';
 import type { ReadRecord, RecordFormat } from './types';
 
 const SOURCE = 'prm800k';

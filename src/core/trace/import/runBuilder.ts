@@ -3,10 +3,9 @@
  * every view. Imported runs have no timing: every event is at t = 0. */
 import { AnswerBallot } from '../../answer/ballot';
 import { REASONSCOPE_VERSION } from '../../version';
-import { RUN_SCHEMA_VERSION, type ProblemRef, type RunEvent, type RunHeader, type StepLabel } from '../schema';
+import { ROOT_ID, RUN_SCHEMA_VERSION, type ProblemRef, type RunEvent, type RunHeader, type StepLabel } from '../schema';
 import type { ImportedRun, RecordOrigin } from './types';
 
-export const ROOT_ID = 'root';
 export const UNKNOWN_MODEL = 'unknown model';
 
 export interface ChainStep {
