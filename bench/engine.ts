@@ -4,8 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { OllamaBackend } from '../src/core/model/ollama';
-import { runSolve } from '../src/core/search/solve';
-import { prepareSolve } from '../src/core/search/startSolve';
+import { buildSpec, executeRun } from '../src/core/search/run';
+import { prepareRun } from '../src/core/search/startRun';
 import { parseRunText } from '../src/core/trace/parse';
 import { replay } from '../src/core/trace/tree';
 import { startTestServer } from '../test/support/ollamaServer';
@@ -24,11 +24,11 @@ async function engine(n: number, concurrency: number, logprobs: boolean): Promis
   try {
     const backend = new OllamaBackend(server.url);
     const start = performance.now();
-    const prepared = await prepareSolve({
-      backend, model: 'qwen2.5:1.5b', outFile, problem: { text: problemText(), answer: '\\frac{14}{3}' },
-      params: { strategy: 'majority', n, sampling: { temperature: 0.8, seed: 1, maxTokens: 2048 }, concurrency, logprobs, topLogprobs: 5 },
+    const prepared = await prepareRun({
+      backend, outFile, problem: { text: problemText(), answer: '\\frac{14}{3}' },
+      spec: buildSpec({ strategy: 'majority', params: { n }, model: 'qwen2.5:1.5b', sampling: { temperature: 0.8, seed: 1, maxTokens: 2048 }, concurrency, logprobs, topLogprobs: 5 }),
     });
-    const ended = await runSolve(backend, prepared.recorder, prepared.params).finally(() => prepared.recorder.close());
+    const ended = await executeRun(backend, prepared.recorder, prepared.spec).finally(() => prepared.recorder.close());
     const ms = performance.now() - start;
     const label = `majority n=${n} c=${concurrency}${logprobs ? ' +logprobs(5)' : ''}`;
     record(`${label}: wall`, ms, 'ms', `${ended.totals.completionTokens} tokens`);

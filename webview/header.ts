@@ -28,10 +28,10 @@ function tokensLabel(model: RunModel): string {
 
 /** One line per distinct failure message, so a server outage does not list every sample. */
 function failureLines(model: RunModel): string[] {
-  const byMessage = new Map<string, number[]>();
-  for (const f of model.tree.failures) byMessage.set(f.message, [...(byMessage.get(f.message) ?? []), f.sample]);
-  return [...byMessage].map(([message, samples]) =>
-    `${samples.length === 1 ? 'sample' : 'samples'} ${samples.join(', ')} failed: ${message}`);
+  const byMessage = new Map<string, string[]>();
+  for (const f of model.tree.failures) byMessage.set(f.message, [...(byMessage.get(f.message) ?? []), f.sample === undefined ? f.lane ?? '?' : String(f.sample)]);
+  return [...byMessage].map(([message, who]) =>
+    `${who.length === 1 ? 'sample' : 'samples'} ${who.join(', ')} failed: ${message}`);
 }
 
 function backendTitle(model: RunModel): string {

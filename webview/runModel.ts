@@ -68,7 +68,7 @@ export class RunModel {
     for (const node of this.tree.nodes.values()) {
       if (node.answer) done.add(node.sample === undefined ? `node:${node.id}` : String(node.sample));
     }
-    for (const failure of this.tree.failures) done.add(String(failure.sample));
+    for (const failure of this.tree.failures) if (failure.sample !== undefined) done.add(String(failure.sample));
     return done.size;
   }
 
@@ -87,6 +87,6 @@ export class RunModel {
 
   failureOf(node: TreeNode): string | undefined {
     if (node.status !== 'error') return undefined;
-    return this.tree.failures.find((f) => f.sample === node.sample)?.message;
+    return this.tree.failures.find((f) => (f.id !== undefined ? f.id === node.id : f.sample !== undefined && f.sample === node.sample))?.message;
   }
 }

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { normalizeAnswer } from '../core/answer/extract';
 import { parseProblemFile, type Problem } from '../core/problem/problemFile';
-import { runSolve, type SolveStrategy } from '../core/search/solve';
-import { defaultRunFileName, prepareSolve } from '../core/search/startSolve';
+import { buildSpec, executeRun } from '../core/search/run';
+import { defaultRunFileName, prepareRun } from '../core/search/startRun';
 import { answerGroups, type RunTree } from '../core/trace/tree';
 import type { RunEndedEvent } from '../core/trace/schema';
 import { numberFlag, parse, UsageError } from './args';
@@ -30,7 +30,7 @@ export async function solveCommand(argv: string[], signal: AbortSignal): Promise
     out: { type: 'string', short: 'o' },
     json: { type: 'boolean' },
   });
-  const strategy = (values.strategy ?? 'majority') as SolveStrategy;
+  const strategy = values.strategy ?? 'majority';
   if (strategy !== 'cot' && strategy !== 'majority') throw new UsageError(`--strategy must be "cot" or "majority", got "${strategy}"`);
   const { problem, stem, source } = loadProblem(positionals, values.text);
   if (values.answer !== undefined) problem.answer = values.answer;
@@ -38,26 +38,21 @@ export async function solveCommand(argv: string[], signal: AbortSignal): Promise
   const backend = backendFromFlags(values);
   const model = values.model ?? process.env.REASONSCOPE_MODEL ?? DEFAULT_MODEL;
   const outFile = values.out ?? path.join('.reasonscope', 'runs', defaultRunFileName(stem, strategy));
-
-  const prepared = await prepareSolve({
-    backend,
+  const spec = buildSpec({
+    strategy,
+    params: strategy === 'majority' ? { n } : {},
     model,
-    problem: { id: problem.id, text: problem.text, answer: problem.answer, source },
-    outFile,
-    params: {
-      strategy,
-      n,
-      sampling: {
-        temperature: numberFlag(values.temperature, 'temperature', { min: 0 }) ?? (strategy === 'cot' ? 0 : 0.7),
-        topP: numberFlag(values['top-p'], 'top-p', { min: 0 }) ?? 0.95,
-        seed: numberFlag(values.seed, 'seed', { integer: true }),
-        maxTokens: numberFlag(values['max-tokens'], 'max-tokens', { min: 1, integer: true }) ?? 2048,
-      },
-      concurrency: numberFlag(values.concurrency, 'concurrency', { min: 1, integer: true }) ?? 2,
-      logprobs: !values['no-logprobs'],
-      topLogprobs: 5,
+    sampling: {
+      temperature: numberFlag(values.temperature, 'temperature', { min: 0 }) ?? (strategy === 'cot' ? 0 : 0.7),
+      topP: numberFlag(values['top-p'], 'top-p', { min: 0 }) ?? 0.95,
+      seed: numberFlag(values.seed, 'seed', { integer: true }),
+      maxTokens: numberFlag(values['max-tokens'], 'max-tokens', { min: 1, integer: true }) ?? 2048,
     },
-  }, signal);
+    concurrency: numberFlag(values.concurrency, 'concurrency', { min: 1, integer: true }) ?? 2,
+    logprobs: !values['no-logprobs'],
+    topLogprobs: 5,
+  });
+  const prepared = await prepareRun({ backend, problem: { id: problem.id, text: problem.text, answer: problem.answer, source }, outFile, spec }, signal);
   const { recorder } = prepared;
   const status = new StatusLine();
   for (const notice of prepared.notices) status.log(`note: ${notice}`);
@@ -71,7 +66,7 @@ export async function solveCommand(argv: string[], signal: AbortSignal): Promise
   });
   let ended: RunEndedEvent;
   try {
-    ended = await runSolve(backend, recorder, prepared.params, signal);
+    ended = await executeRun(backend, recorder, prepared.spec, signal);
   } finally {
     recorder.close();
     status.clear();
@@ -106,8 +101,8 @@ function loadProblem(positionals: string[], text: string | undefined): { problem
   }
 }
 
-function chainLine(event: { type: string; id?: string; sample?: number; message?: string }, tree: RunTree): string {
-  if (event.type === 'sample_failed') return `chain ${(event.sample ?? 0) + 1}: failed — ${event.message}`;
+function chainLine(event: { type: string; id?: string; sample?: number; lane?: string; message?: string }, tree: RunTree): string {
+  if (event.type === 'sample_failed') return `${event.sample === undefined ? event.lane ?? 'a request' : `chain ${event.sample + 1}`}: failed — ${event.message}`;
   const node = tree.nodes.get(event.id ?? '');
   const steps = node ? node.depth - (node.kind === 'answer' ? 1 : 0) : 0;
   const answer = node?.answer?.raw ?? null;

@@ -1,12 +1,11 @@
 /** Typed, sanitised access to the `reasonscope.*` settings. */
 import * as vscode from 'vscode';
 import { resolveHost } from '../core/model/host';
-import type { SolveStrategy } from '../core/search/solve';
 
 export interface Settings {
   host: string;
   model: string;
-  strategy: SolveStrategy;
+  strategy: 'cot' | 'majority';
   samples: number;
   temperature: number;
   maxTokens: number;

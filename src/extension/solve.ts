@@ -3,8 +3,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseProblemFile, type Problem } from '../core/problem/problemFile';
-import { runSolve } from '../core/search/solve';
-import { defaultRunFileName, prepareSolve } from '../core/search/startSolve';
+import { buildSpec, executeRun } from '../core/search/run';
+import { defaultRunFileName, prepareRun } from '../core/search/startRun';
 import type { RunEndedEvent } from '../core/trace/schema';
 import { answerGroups } from '../core/trace/tree';
 import { currentBackend, reportBackendError } from './backend';
@@ -44,9 +44,8 @@ export async function solveProblem(ctx: ExtensionContext, uri?: vscode.Uri): Pro
       const controller = new AbortController();
       const cancel = token.onCancellationRequested(() => controller.abort());
       try {
-        const prepared = await prepareSolve({
+        const prepared = await prepareRun({
           backend,
-          model,
           outFile,
           problem: {
             id: source.problem.id,
@@ -54,21 +53,22 @@ export async function solveProblem(ctx: ExtensionContext, uri?: vscode.Uri): Pro
             answer: source.problem.answer,
             source: vscode.workspace.asRelativePath(source.document.uri),
           },
-          params: {
+          spec: buildSpec({
             strategy: settings.strategy,
-            n: settings.samples,
+            params: settings.strategy === 'majority' ? { n: settings.samples } : {},
+            model,
             sampling: { temperature: settings.strategy === 'cot' ? 0 : settings.temperature, topP: 0.95, maxTokens: settings.maxTokens },
             concurrency: settings.concurrency,
             logprobs: settings.logprobs,
             topLogprobs: 5,
-          },
+          }),
         }, controller.signal);
         const { recorder } = prepared;
         for (const notice of prepared.notices) {
           ctx.log.warn(notice);
           void vscode.window.showWarningMessage(`Reasonscope: ${notice}`);
         }
-        const chains = prepared.params.strategy === 'cot' ? 1 : prepared.params.n;
+        const chains = settings.strategy === 'cot' ? 1 : settings.samples;
         let done = 0;
         ctx.tree.show(recorder.header, recorder.events, source.stem);
         void ctx.tree.reveal();
@@ -80,9 +80,9 @@ export async function solveProblem(ctx: ExtensionContext, uri?: vscode.Uri): Pro
             progress.report({ increment: 100 / chains, message: `${done}/${chains} chains · last: ${last}` });
           }
           if (event.type === 'warning') ctx.log.warn(event.message);
-          if (event.type === 'sample_failed') ctx.log.error(`chain ${event.sample + 1}: ${event.message}`);
+          if (event.type === 'sample_failed') ctx.log.error(`${event.sample === undefined ? event.lane ?? 'a request' : `chain ${event.sample + 1}`}: ${event.message}`);
         });
-        const ended = await runSolve(backend, recorder, prepared.params, controller.signal).finally(() => {
+        const ended = await executeRun(backend, recorder, prepared.spec, controller.signal).finally(() => {
           recorder.close();
           ctx.tree.flush();
         });

@@ -3,8 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { BackendError, CancelledError } from '../../src/core/model/errors';
 import { OpenAICompatibleBackend, renderPrompt } from '../../src/core/model/openai';
 import type { GenerateRequest } from '../../src/core/model/types';
-import { runSolve } from '../../src/core/search/solve';
-import { prepareSolve } from '../../src/core/search/startSolve';
+import { buildSpec, executeRun } from '../../src/core/search/run';
+import { prepareRun } from '../../src/core/search/startRun';
 import { answerGroups } from '../../src/core/trace/tree';
 import { startTestServer, type TestServer } from '../support/ollamaServer';
 import { closedPort, collect, problemText, solveRequest } from '../support/helpers';
@@ -62,11 +62,11 @@ describe('OpenAI-compatible backend (/v1/completions) against the test server', 
   });
 
   test('the same majority run works over this backend', async () => {
-    const prepared = await prepareSolve({
-      backend, model: MODEL, problem: { text: problemText(), answer: '\\frac{14}{3}' },
-      params: { strategy: 'majority', n: 3, sampling: { temperature: 0.7, seed: 1 }, concurrency: 3, logprobs: true, topLogprobs: 2 },
+    const prepared = await prepareRun({
+      backend, problem: { text: problemText(), answer: '\\frac{14}{3}' },
+      spec: buildSpec({ strategy: 'majority', params: { n: 3 }, model: MODEL, sampling: { temperature: 0.7, seed: 1 }, concurrency: 3, logprobs: true, topLogprobs: 2 }),
     });
-    const ended = await runSolve(backend, prepared.recorder, prepared.params);
+    const ended = await executeRun(backend, prepared.recorder, prepared.spec);
     assert.equal(ended.status, 'completed');
     assert.equal(answerGroups(prepared.recorder.tree).reduce((s, g) => s + g.votes, 0), 3);
     assert.equal(prepared.recorder.header.backend.kind, 'openai');

@@ -5,8 +5,8 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { BackendError } from '../../src/core/model/errors';
 import { OllamaBackend } from '../../src/core/model/ollama';
-import { runSolve } from '../../src/core/search/solve';
-import { prepareSolve } from '../../src/core/search/startSolve';
+import { buildSpec, executeRun } from '../../src/core/search/run';
+import { prepareRun } from '../../src/core/search/startRun';
 import { readRunFile } from '../../src/core/trace/runFile';
 import { answerGroups, replay } from '../../src/core/trace/tree';
 import { problemText, tempDir } from '../support/helpers';
@@ -55,11 +55,11 @@ describe('real Ollama', { skip }, () => {
 
   test('majority of 2 on a MATH-500 problem writes a replayable run', async () => {
     const outFile = path.join(tempDir(), 'real.run.jsonl');
-    const prepared = await prepareSolve({
-      backend, model, outFile, problem: { text: problemText(), answer: '\\frac{14}{3}' },
-      params: { strategy: 'majority', n: 2, sampling: { temperature: 0.7, seed: 1, maxTokens: 1024 }, concurrency: 2, logprobs: true, topLogprobs: 3 },
+    const prepared = await prepareRun({
+      backend, outFile, problem: { text: problemText(), answer: '\\frac{14}{3}' },
+      spec: buildSpec({ strategy: 'majority', params: { n: 2 }, model, sampling: { temperature: 0.7, seed: 1, maxTokens: 1024 }, concurrency: 2, logprobs: true, topLogprobs: 3 }),
     });
-    const ended = await runSolve(backend, prepared.recorder, prepared.params).finally(() => prepared.recorder.close());
+    const ended = await executeRun(backend, prepared.recorder, prepared.spec).finally(() => prepared.recorder.close());
     assert.equal(ended.status, 'completed');
     const run = await readRunFile(outFile);
     const tree = replay(run.header, run.events);

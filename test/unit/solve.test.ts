@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BackendError } from '../../src/core/model/errors';
 import { OllamaBackend } from '../../src/core/model/ollama';
-import { runSolve, type SolveParams } from '../../src/core/search/solve';
-import { prepareSolve } from '../../src/core/search/startSolve';
+import { buildSpec, executeRun, type SpecInput } from '../../src/core/search/run';
+import { prepareRun } from '../../src/core/search/startRun';
 import { readRunFile } from '../../src/core/trace/runFile';
 import type { RunEvent } from '../../src/core/trace/schema';
 import { answerGroups, replay } from '../../src/core/trace/tree';
@@ -14,16 +14,16 @@ import { problemText, tempDir } from '../support/helpers';
 
 const MODEL = 'qwen2.5:1.5b';
 
-function params(extra: Partial<SolveParams> = {}): SolveParams {
-  return { strategy: 'majority', n: 6, sampling: { temperature: 0.8, seed: 11, maxTokens: 512 }, concurrency: 2, logprobs: true, topLogprobs: 3, ...extra };
+function params({ n = 6, ...extra }: Partial<SpecInput> & { n?: number } = {}): SpecInput {
+  return { strategy: 'majority', params: { n }, model: MODEL, sampling: { temperature: 0.8, seed: 11, maxTokens: 512 }, concurrency: 2, logprobs: true, topLogprobs: 3, ...extra };
 }
 
-async function solve(server: TestServer, p: SolveParams, signal?: AbortSignal, onEvent?: (e: RunEvent) => void) {
+async function solve(server: TestServer, p: SpecInput, signal?: AbortSignal, onEvent?: (e: RunEvent) => void) {
   const backend = new OllamaBackend(server.url);
   const outFile = path.join(tempDir(), 'x.run.jsonl');
-  const prepared = await prepareSolve({ backend, model: MODEL, problem: { text: problemText(), answer: '\\frac{14}{3}' }, params: p, outFile }, signal);
+  const prepared = await prepareRun({ backend, problem: { text: problemText(), answer: '\\frac{14}{3}' }, spec: buildSpec(p), outFile }, signal);
   if (onEvent) prepared.recorder.onEvent(onEvent);
-  const ended = await runSolve(backend, prepared.recorder, prepared.params, signal).finally(() => prepared.recorder.close());
+  const ended = await executeRun(backend, prepared.recorder, prepared.spec, signal).finally(() => prepared.recorder.close());
   const run = await readRunFile(outFile);
   return { ended, run, tree: replay(run.header, run.events), prepared };
 }
@@ -78,7 +78,7 @@ describe('majority solve against the test server', () => {
     const dir = tempDir();
     const backend = new OllamaBackend(server.url);
     await assert.rejects(
-      prepareSolve({ backend, model: 'absent:1b', problem: { text: problemText() }, params: params(), outFile: path.join(dir, 'r.run.jsonl') }),
+      prepareRun({ backend, problem: { text: problemText() }, spec: buildSpec(params({ model: 'absent:1b' })), outFile: path.join(dir, 'r.run.jsonl') }),
       (err: BackendError) => err.code === 'model-not-found',
     );
     assert.deepEqual(fs.readdirSync(dir), []);

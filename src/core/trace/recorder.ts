@@ -11,10 +11,22 @@ export class RunRecorder {
   /** Every event so far, for views that join mid-run. */
   readonly events: RunEvent[] = [];
   private readonly listeners: RunListener[] = [];
-  private readonly started = Date.now();
+  private started = Date.now();
 
   constructor(readonly header: RunHeader, private writer?: RunWriter) {
     this.tree = emptyTree(header);
+  }
+
+  /** A recorder that continues a logged run: its events are replayed (not written again) and the
+   * clock goes on from the last one. */
+  static resume(header: RunHeader, logged: readonly RunEvent[], writer?: RunWriter): RunRecorder {
+    const recorder = new RunRecorder(header, writer);
+    for (const event of logged) {
+      recorder.events.push(event);
+      applyEvent(recorder.tree, event);
+    }
+    recorder.started = Date.now() - (logged.at(-1)?.t ?? 0);
+    return recorder;
   }
 
   /** Milliseconds since the run started, the `t` of every event. */
@@ -31,7 +43,6 @@ export class RunRecorder {
     this.writer?.close();
     this.writer = undefined;
   }
-
 
   emit(event: RunEvent): void {
     this.writer?.write(event);

@@ -29,10 +29,14 @@ export interface RunHeader {
     model: string;
     version?: string;
     logprobs: boolean;
+    /** Alternatives requested per token, when logprobs are on. */
+    topLogprobs?: number;
     options: { temperature?: number; topP?: number; seed?: number; maxTokens?: number };
   };
   strategy: { name: string; params: Record<string, number | string | boolean> };
   scorer?: { name: string; params?: Record<string, number | string | boolean> };
+  /** Limits the run stops at (generated tokens, requests, wall time). */
+  budget?: { maxTokens?: number; maxRequests?: number; maxWallMs?: number };
   versions: { reasonscope: string };
   /** Set when the run was imported from another format (read-only). */
   importedFrom?: string;
@@ -116,7 +120,10 @@ export interface AnswerExtractedEvent extends EventBase {
 
 export interface SampleFailedEvent extends EventBase {
   type: 'sample_failed';
-  sample: number;
+  /** The independent sample that failed, for strategies that draw samples. */
+  sample?: number;
+  /** The line of generation that failed (`s3`, `i2.b1.x0`…), for the tree strategies. */
+  lane?: string;
   /** The last node the sample wrote before failing, if any. */
   id?: string;
   message: string;
@@ -127,14 +134,39 @@ export interface WarningEvent extends EventBase {
   message: string;
 }
 
+/** MCTS backpropagation: `value` is added to `id` and each of its ancestors, whose visit counts grow
+ * by one. Replaying these up to iteration k shows the search as it stood then. */
+export interface MctsBackupEvent extends EventBase {
+  type: 'mcts_backup';
+  iteration: number;
+  id: string;
+  value: number;
+}
+
+/** The run was picked up again after it stopped (cancelled, crashed, out of budget); events after
+ * this one continue it. */
+export interface RunResumedEvent extends EventBase {
+  type: 'run_resumed';
+}
+
 export type RunStatus = 'completed' | 'cancelled' | 'failed';
 
 export interface RunEndedEvent extends EventBase {
   type: 'run_ended';
   status: RunStatus;
   /** Winning answer (normalised) and the votes per normalised answer. */
-  result?: { answer: string | null; votes: Record<string, number>; correct?: boolean };
+  result?: {
+    answer: string | null;
+    votes: Record<string, number>;
+    correct?: boolean;
+    /** The answer leaf the strategy chose (best-of-N, beam…); absent when the vote decided. */
+    selected?: string;
+    /** Summed chain scores per answer (weighted majority). */
+    weights?: Record<string, number>;
+  };
   totals: { promptTokens: number; completionTokens: number; requests: number; wallMs: number };
+  /** Why a completed run stopped early: the budget that ran out. */
+  stoppedBy?: string;
   error?: string;
 }
 
@@ -147,6 +179,8 @@ export type RunEvent =
   | AnswerExtractedEvent
   | SampleFailedEvent
   | WarningEvent
+  | MctsBackupEvent
+  | RunResumedEvent
   | RunEndedEvent;
 
 export type RunLine = RunHeader | RunEvent;

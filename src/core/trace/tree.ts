@@ -21,6 +21,9 @@ export interface TreeNode {
   selected: boolean;
   answer?: { raw: string | null; normalized: string | null; rule?: string; correct?: boolean; reason?: string; correctFrom?: string };
   tags?: string[];
+  /** MCTS: how often a simulation passed through the node, and the values backed up through it. */
+  visits?: number;
+  valueSum?: number;
   /** The latest label a dataset gave the step (imported runs). */
   label?: { label: StepLabel; source: string; rating?: number };
 }
@@ -40,8 +43,10 @@ export interface RunTree {
   nodes: Map<string, TreeNode>;
   rootId?: string;
   ended?: RunEndedEvent;
+  /** MCTS iterations backed up so far. */
+  iterations?: number;
   warnings: string[];
-  failures: { sample: number; message: string }[];
+  failures: { sample?: number; lane?: string; id?: string; message: string }[];
   eventCount: number;
 }
 
@@ -110,13 +115,23 @@ export function applyEvent(tree: RunTree, event: RunEvent): void {
       return;
     }
     case 'sample_failed': {
-      tree.failures.push({ sample: event.sample, message: event.message });
+      tree.failures.push(definedOnly({ sample: event.sample, lane: event.lane, id: event.id, message: event.message }));
       const node = event.id ? tree.nodes.get(event.id) : undefined;
       if (node) node.status = 'error';
       return;
     }
     case 'warning':
       tree.warnings.push(event.message);
+      return;
+    case 'mcts_backup':
+      for (let node = tree.nodes.get(event.id); node; node = node.parent === null ? undefined : tree.nodes.get(node.parent)) {
+        node.visits = (node.visits ?? 0) + 1;
+        node.valueSum = (node.valueSum ?? 0) + event.value;
+      }
+      tree.iterations = Math.max(tree.iterations ?? 0, event.iteration + 1);
+      return;
+    case 'run_resumed':
+      tree.ended = undefined;
       return;
     case 'run_ended':
       tree.ended = event;

@@ -1,0 +1,16 @@
+/** Every strategy by name: the CLI, the extension and the docs list them from here. */
+import type { Strategy } from '../strategy';
+import { bestOfN, cot, majority, weightedMajority } from './sampling';
+
+export const STRATEGIES: readonly Strategy[] = [
+  cot,
+  majority,
+  bestOfN,
+  weightedMajority,
+];
+
+export function strategyNamed(name: string): Strategy {
+  const found = STRATEGIES.find((s) => s.name === name);
+  if (!found) throw new Error(`unknown strategy "${name}"; one of: ${STRATEGIES.map((s) => s.name).join(', ')}`);
+  return found;
+}
