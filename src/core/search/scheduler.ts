@@ -52,7 +52,7 @@ export class Scheduler {
   async run<T>(task: (signal: AbortSignal) => Promise<T>): Promise<T> {
     await this.acquire();
     try {
-      this.signal.throwIfAborted();
+      if (this.signal.aborted) throw new CancelledError();
       return await task(this.signal);
     } finally {
       this.release();
