@@ -12,6 +12,11 @@ export interface Settings {
   concurrency: number;
   logprobs: boolean;
   runsFolder: string;
+  /** Search…: the scorer offered first, the judge model, and the HTTP process reward model. */
+  scorer: string;
+  judgeModel: string;
+  prmUrl: string;
+  prmModel: string;
 }
 
 function clampInt(value: unknown, min: number, max: number, fallback: number): number {
@@ -34,5 +39,9 @@ export function readSettings(scope?: vscode.Uri): Settings {
     concurrency: clampInt(c.get('concurrency'), 1, 64, 2),
     logprobs: c.get<boolean>('logprobs') !== false,
     runsFolder: (c.get<string>('runsFolder') ?? '').trim() || '.reasonscope/runs',
+    scorer: (c.get<string>('scorer') ?? '').trim() || 'confidence',
+    judgeModel: (c.get<string>('judgeModel') ?? '').trim(),
+    prmUrl: (c.get<string>('prmUrl') ?? '').trim(),
+    prmModel: (c.get<string>('prmModel') ?? '').trim(),
   };
 }

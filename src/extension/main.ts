@@ -6,7 +6,9 @@ import { ChainDocuments, CHAIN_SCHEME } from './chainDocuments';
 import { RunHistory, type ExtensionContext } from './context';
 import { startLanguageClient } from './languageClient';
 import { createStatusItem, pickModel, pullModel } from './models';
+import { resumeRunFile } from './resume';
 import { openRun } from './runs';
+import { searchProblem } from './search';
 import { solveProblem } from './solve';
 import { openTraceFile } from './traces';
 import { TREE_VIEW_ID, TreePanel } from './treePanel';
@@ -32,6 +34,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerWebviewViewProvider(TREE_VIEW_ID, tree),
     vscode.workspace.registerTextDocumentContentProvider(CHAIN_SCHEME, chains),
     vscode.commands.registerCommand('reasonscope.solve', (uri?: vscode.Uri) => solveProblem(ctx, uri instanceof vscode.Uri ? uri : undefined)),
+    vscode.commands.registerCommand('reasonscope.search', (uri?: vscode.Uri) => searchProblem(ctx, context.workspaceState, uri instanceof vscode.Uri ? uri : undefined)),
+    vscode.commands.registerCommand('reasonscope.resumeRun', (uri?: vscode.Uri) => resumeRunFile(ctx, uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand('reasonscope.openRun', (uri?: vscode.Uri) => openRun(ctx, uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand('reasonscope.openTrace', (uri?: vscode.Uri) => openTraceFile(ctx, uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand('reasonscope.selectModel', () => pickModel(ctx)),

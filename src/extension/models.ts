@@ -4,9 +4,20 @@ import { formatBytes } from '../core/format';
 import { currentBackend, reportBackendError } from './backend';
 import { readSettings } from './config';
 import type { ExtensionContext } from './context';
+import { pickOne } from './quickPick';
 
 /** Lets the user pick an installed model and saves it in the user settings; undefined if cancelled. */
 export async function pickModel(ctx: ExtensionContext, title = 'Select the Ollama model'): Promise<string | undefined> {
+  const model = await chooseInstalledModel(ctx, title, readSettings().model);
+  if (!model) return undefined;
+  await vscode.workspace.getConfiguration('reasonscope').update('model', model, vscode.ConfigurationTarget.Global);
+  ctx.refreshStatus();
+  return model;
+}
+
+/** One of the models installed on the server, `current` first in focus; undefined if cancelled or
+ * none can be listed (the user is told why). */
+export async function chooseInstalledModel(ctx: ExtensionContext, title: string, current?: string): Promise<string | undefined> {
   const backend = currentBackend();
   let models;
   try {
@@ -20,19 +31,12 @@ export async function pickModel(ctx: ExtensionContext, title = 'Select the Ollam
     if (pick) await vscode.commands.executeCommand('reasonscope.pullModel');
     return undefined;
   }
-  const current = readSettings().model;
-  const item = await vscode.window.showQuickPick(
-    models.map((m) => ({
-      label: m.name,
-      description: [m.parameterSize, m.quantization, m.sizeBytes ? formatBytes(m.sizeBytes) : undefined].filter(Boolean).join(' · '),
-      picked: m.name === current,
-    })),
-    { title, placeHolder: `Models installed at ${backend.host}` },
-  );
-  if (!item) return undefined;
-  await vscode.workspace.getConfiguration('reasonscope').update('model', item.label, vscode.ConfigurationTarget.Global);
-  ctx.refreshStatus();
-  return item.label;
+  const items = models.map((m) => ({
+    label: m.name,
+    description: [m.parameterSize, m.quantization, m.sizeBytes ? formatBytes(m.sizeBytes) : undefined].filter(Boolean).join(' · '),
+  }));
+  const item = await pickOne(items, { title, placeholder: `Models installed at ${backend.host}`, active: items.find((i) => i.label === current) });
+  return item?.label;
 }
 
 export async function pullModel(ctx: ExtensionContext, name?: string): Promise<void> {

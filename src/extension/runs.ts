@@ -28,12 +28,12 @@ export async function openRun(ctx: ExtensionContext, uri?: vscode.Uri): Promise<
   }
 }
 
-function activeRunFile(): vscode.Uri | undefined {
+export function activeRunFile(): vscode.Uri | undefined {
   const uri = vscode.window.activeTextEditor?.document.uri;
   return uri && uri.path.endsWith('.run.jsonl') ? uri : undefined;
 }
 
-async function askForRunFile(): Promise<vscode.Uri | undefined> {
+export async function askForRunFile(): Promise<vscode.Uri | undefined> {
   const picked = await vscode.window.showOpenDialog({
     title: 'Open a Reasonscope run',
     canSelectMany: false,
