@@ -1,12 +1,14 @@
 /** Every strategy by name: the CLI, the extension and the docs list them from here. */
 import type { Strategy } from '../strategy';
 import { bestOfN, cot, majority, weightedMajority } from './sampling';
+import { mcts } from './mcts';
 
 export const STRATEGIES: readonly Strategy[] = [
   cot,
   majority,
   bestOfN,
   weightedMajority,
+  mcts,
 ];
 
 export function strategyNamed(name: string): Strategy {
