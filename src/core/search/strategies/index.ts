@@ -2,6 +2,7 @@
 import type { Strategy } from '../strategy';
 import { bestOfN, cot, majority, weightedMajority } from './sampling';
 import { mcts } from './mcts';
+import { budgetForcing } from './budgetForcing';
 
 export const STRATEGIES: readonly Strategy[] = [
   cot,
@@ -9,6 +10,7 @@ export const STRATEGIES: readonly Strategy[] = [
   bestOfN,
   weightedMajority,
   mcts,
+  budgetForcing,
 ];
 
 export function strategyNamed(name: string): Strategy {

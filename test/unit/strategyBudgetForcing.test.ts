@@ -1,0 +1,151 @@
+/** Budget forcing: the allowance schedule, then runs on the test server — each trigger branches
+ * from the step where the model tried to finish, beside the answer it had; the continuations get
+ * the growing allowances; the last answer wins; reruns, resumed and cancelled runs behave. */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { OllamaBackend } from '../../src/core/model/ollama';
+import { buildSpec, executeRun, type SpecInput } from '../../src/core/search/run';
+import { prepareRun, resumeRun } from '../../src/core/search/startRun';
+import { allowances } from '../../src/core/search/strategies/budgetForcing';
+import { readRunFile } from '../../src/core/trace/runFile';
+import { ROOT_ID, type RunEvent } from '../../src/core/trace/schema';
+import { replay, type RunTree, type TreeNode } from '../../src/core/trace/tree';
+import { startTestServer, type TestServer } from '../support/ollamaServer';
+import { problemText, tempDir } from '../support/helpers';
+
+const GOLD = '\\frac{14}{3}';
+
+function spec(params: Record<string, unknown> = {}, sampling: SpecInput['sampling'] = {}): SpecInput {
+  return {
+    strategy: 'budget-forcing', params, model: 'qwen2.5:1.5b', sampling: { seed: 8, maxTokens: 400, ...sampling },
+    concurrency: 1, logprobs: true, topLogprobs: 3,
+  };
+}
+
+async function run(server: TestServer, input: SpecInput, opts: { signal?: AbortSignal; onEvent?: (e: RunEvent) => void } = {}) {
+  const backend = new OllamaBackend(server.url);
+  const outFile = path.join(tempDir(), 'bf.run.jsonl');
+  const prepared = await prepareRun({ backend, problem: { text: problemText(), answer: GOLD }, spec: buildSpec(input), outFile });
+  if (opts.onEvent) prepared.recorder.onEvent(opts.onEvent);
+  const ended = await executeRun(backend, prepared.recorder, prepared.spec, opts.signal).finally(() => prepared.recorder.close());
+  const logged = await readRunFile(outFile);
+  return { ended, outFile, logged, recorder: prepared.recorder, tree: replay(logged.header, logged.events) };
+}
+
+function shape(tree: RunTree): string[] {
+  return [...tree.nodes.values()].map((n) => JSON.stringify([n.id, n.parent, [...n.children].sort(), n.text, n.status, n.stopReason, n.tags, n.answer?.normalized, n.selected])).sort();
+}
+
+/** The steps of lane `lane`, in order. */
+const lane = (tree: RunTree, name: string): TreeNode[] => [...tree.nodes.values()].filter((n) => n.kind === 'step' && n.id.startsWith(`${name}.`));
+
+interface ChatBody { messages: { role: string; content: string }[]; options?: { num_predict?: number } }
+const chats = (server: TestServer, from: number) => server.requests.slice(from).filter((r) => r.path === '/api/chat').map((r) => r.body as ChatBody);
+
+test('each forced round may write initialTokens · growth^k tokens', () => {
+  assert.deepEqual(allowances(256, 2, 4), [256, 512, 1024, 2048]);
+  assert.deepEqual(allowances(100, 1.5, 3), [100, 150, 225]);
+  assert.deepEqual(allowances(7, 1, 2), [7, 7]);
+  assert.deepEqual(allowances(512, 2, 0), []);
+});
+
+describe('budget forcing against the test server', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ seed: 6, errorRate: 0.5 });
+  });
+  after(() => server.close());
+
+  test('every trigger branches from the step where the model tried to finish, beside the answer it had there', async () => {
+    const from = server.requests.length;
+    const { ended, tree } = await run(server, spec({ maxWaits: 3, triggers: 'Wait,|Let me double-check.', initialTokens: 64, growth: 2 }));
+    assert.equal(ended.status, 'completed');
+    const triggers = ['Wait,', 'Let me double-check.', 'Wait,'];
+    for (let k = 1; k <= 3; k++) {
+      const before = lane(tree, `b${k - 1}`).at(-1)!;
+      const injected = tree.nodes.get(`b${k}.0`)!;
+      assert.equal(injected.parent, before.id, `round ${k} continues the chain's last step`);
+      assert.deepEqual(injected.tags, ['injected']);
+      assert.ok(injected.text.startsWith(triggers[k - 1]), `round ${k} starts with "${triggers[k - 1]}"`);
+      assert.deepEqual(before.children.map((c) => tree.nodes.get(c)!.kind).sort(), ['answer', 'step'], 'the earlier answer is a sibling of the continuation');
+      assert.equal(tree.nodes.get(`b${k - 1}.answer`)?.parent, before.id);
+    }
+    assert.equal(ended.result?.selected, 'b3.answer', 'the last answer wins');
+    assert.equal(Object.values(ended.result?.votes ?? {}).reduce((a, b) => a + b, 0), 4, 'every intermediate answer is in the tree');
+    const requests = chats(server, from);
+    assert.equal(requests.length, 4);
+    assert.equal(requests[0].options?.num_predict, 400, 'the first attempt has the run\'s own limit');
+    requests.slice(1).forEach((body, i) => {
+      assert.equal(body.options?.num_predict, [64, 128, 256][i], `round ${i + 1}'s allowance`);
+      const prefill = body.messages.at(-1)!;
+      assert.equal(prefill.role, 'assistant');
+      assert.ok(prefill.content.endsWith(`\n\n${triggers[i]}`), 'the trigger is written after the chain for the model to continue');
+    });
+  });
+
+  test('a round that uses up its allowance is not forced again, and the last answer found stands', async () => {
+    const { ended, tree } = await run(server, spec({ maxWaits: 3, initialTokens: 3, growth: 2 }));
+    const cut = lane(tree, 'b1');
+    assert.equal(cut.at(-1)?.stopReason, 'length');
+    assert.equal(tree.nodes.get('b1.answer'), undefined);
+    assert.equal(lane(tree, 'b2').length, 0);
+    assert.equal(ended.result?.selected, 'b0.answer');
+  });
+
+  test('with no waits it is one plain chain', async () => {
+    const { ended, tree } = await run(server, spec({ maxWaits: 0 }));
+    assert.deepEqual(tree.nodes.get(ROOT_ID)?.children, ['b0.0']);
+    assert.ok([...tree.nodes.values()].every((n) => !n.tags?.includes('injected')));
+    assert.equal(ended.result?.selected, 'b0.answer');
+  });
+
+  test('the same seed gives the same tree', async () => {
+    const params = { maxWaits: 2 };
+    const a = await run(server, spec(params, { temperature: 0.9 }));
+    const b = await run(server, spec(params, { temperature: 0.9 }));
+    assert.deepEqual(shape(b.tree), shape(a.tree));
+  });
+
+  test('a run cut off between rounds resumes to the tree of the uninterrupted run', async () => {
+    const input = spec({ maxWaits: 3, triggers: 'Hmm,|Wait,|Let me double-check.' }, { temperature: 0.9 });
+    const full = await run(server, input);
+    const lines = fs.readFileSync(full.outFile, 'utf8').split('\n').filter(Boolean);
+    const events = lines.slice(1).map((l) => JSON.parse(l) as RunEvent);
+    for (const nth of [1, 2, 3]) {
+      let seen = 0;
+      const count = events.findIndex((e) => e.type === 'answer_extracted' && ++seen === nth) + 1;
+      const file = path.join(tempDir(), 'cut.run.jsonl');
+      fs.writeFileSync(file, lines.slice(0, 1 + count).join('\n') + '\n');
+      const backend = new OllamaBackend(server.url);
+      const resumed = await resumeRun(file, { backend });
+      const ended = await executeRun(backend, resumed.recorder, resumed.spec).finally(() => resumed.recorder.close());
+      const again = await readRunFile(file);
+      assert.deepEqual(shape(replay(again.header, again.events)), shape(full.tree), `cut after ${count} events`);
+      assert.equal(ended.result?.selected, full.ended.result?.selected);
+    }
+  });
+});
+
+test('cancelling during a forced round stops the run and leaves nothing running', async () => {
+  const server = await startTestServer({ seed: 6, tokenLatencyMs: 2 });
+  try {
+    const controller = new AbortController();
+    const { ended, recorder, tree } = await run(server, spec({ maxWaits: 3 }), {
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === 'node_added' && e.id === 'b1.0') controller.abort();
+      },
+    });
+    assert.equal(ended.status, 'cancelled');
+    assert.ok(tree.nodes.has('b0.answer'));
+    assert.equal(lane(tree, 'b2').length, 0, 'no round after the cancel');
+    const count = recorder.events.length;
+    while (server.stats.streamsStarted > server.stats.streamsCompleted + server.stats.streamsAborted) await server.waitForAbort(2000);
+    assert.equal(recorder.events.length, count, 'no event after run_ended');
+    assert.equal(recorder.events.at(-1)?.type, 'run_ended');
+  } finally {
+    await server.close();
+  }
+});
