@@ -7,6 +7,7 @@ import { OllamaBackend } from '../src/core/model/ollama';
 import { buildSpec, executeRun } from '../src/core/search/run';
 import { prepareRun } from '../src/core/search/startRun';
 import { parseRunText } from '../src/core/trace/parse';
+import { ROOT_ID } from '../src/core/trace/schema';
 import { replay } from '../src/core/trace/tree';
 import { startTestServer } from '../test/support/ollamaServer';
 import { problemText } from '../test/support/helpers';
@@ -49,7 +50,7 @@ function replayBench(file: string, copies: number): void {
       if (e.type === 'run_ended' || e.type === 'warning') continue;
       const clone = JSON.parse(JSON.stringify(e)) as Record<string, unknown>;
       for (const key of ['id', 'parent'] as const) {
-        if (typeof clone[key] === 'string' && clone[key] !== 'root') clone[key] = `c${c}:${clone[key] as string}`;
+        if (typeof clone[key] === 'string' && clone[key] !== ROOT_ID) clone[key] = `c${c}:${clone[key] as string}`;
       }
       if (clone.type === 'node_added' && clone.kind === 'root' && c > 0) continue;
       lines.push(JSON.stringify(clone));

@@ -1,5 +1,6 @@
 /** The detail panel for the selected node: its full text with math typeset, and the facts a user
  * weighs when judging a step (tokens, confidence, latency, why it stopped, what it answered). */
+import type { AnswerRule } from '../src/core/trace/schema';
 import type { TreeNode } from '../src/core/trace/tree';
 import { h } from './dom';
 import { formatDuration, meanLogprob } from './format';
@@ -55,7 +56,7 @@ function labelValue(label: NonNullable<TreeNode['label']>): HTMLElement {
 }
 
 /** How each extraction rule reads to a user (the rule names are the run file's). */
-const RULE_TEXT: Record<string, string> = {
+const RULE_TEXT: Record<AnswerRule, string> = {
   boxed: 'last \\boxed{…}',
   'boxed-unbraced': '\\boxed without braces',
   'final-answer': '"The final answer is …"',
@@ -82,7 +83,7 @@ function facts(model: RunModel, node: TreeNode): HTMLElement[] {
   for (const [scorer, score] of Object.entries(node.scores)) rows.push(fact(`score (${scorer})`, score.toFixed(3)));
   const answer = answerValue(node);
   if (answer) rows.push(fact('answer', answer));
-  if (node.answer?.rule) rows.push(fact('found by', RULE_TEXT[node.answer.rule] ?? node.answer.rule));
+  if (node.answer?.rule) rows.push(fact('found by', RULE_TEXT[node.answer.rule]));
   return rows.flat();
 }
 

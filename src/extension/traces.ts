@@ -9,16 +9,9 @@ import type { ExtensionContext } from './context';
 const MAX_PICK = 5000;
 
 export async function openTraceFile(ctx: ExtensionContext, uri?: vscode.Uri): Promise<void> {
-  const target = uri ?? activeTraceFile() ?? (await askForTrace());
-  if (!target) return;
-  const name = path.basename(target.fsPath);
-  let source: TraceSource;
-  try {
-    source = await openTraceSource(target.fsPath);
-  } catch (err) {
-    void vscode.window.showErrorMessage(`Reasonscope: cannot open ${name} as a trace — ${(err as Error).message}`);
-    return;
-  }
+  const source = uri ? await openAsTrace(uri) : await openActiveOrAsk();
+  if (!source) return;
+  const name = path.basename(source.path);
   try {
     if (source.problems.length) {
       for (const p of source.problems) ctx.log.warn(`${name}: ${p}`);
@@ -57,7 +50,7 @@ async function pickRecord(source: TraceSource, name: string): Promise<number | u
   const picker = vscode.window.createQuickPick<vscode.QuickPickItem & { index: number }>();
   picker.title = `${name}: ${source.recordCount} records (${source.format})`;
   picker.placeholder = 'Type to filter by id, model, answer or label';
-    picker.busy = true;
+  picker.busy = true;
   picker.show();
   let open = true;
   const chosen = new Promise<number | undefined>((resolve) => {
@@ -81,11 +74,25 @@ async function pickRecord(source: TraceSource, name: string): Promise<number | u
   return index;
 }
 
-/** The file in the active editor, when it can hold a trace (a problem file is a problem, not a trace). */
-function activeTraceFile(): vscode.Uri | undefined {
+/** The trace in the active editor when it is a JSON/JSONL file the importers read; otherwise (any
+ * other file, or JSON that is not a trace, such as package.json) the file dialog. */
+async function openActiveOrAsk(): Promise<TraceSource | undefined> {
   const uri = vscode.window.activeTextEditor?.document.uri;
-  if (uri?.scheme !== 'file' || uri.path.endsWith('.problem.md')) return undefined;
-  return /\.(jsonl|json|txt|md)$/i.test(uri.path) ? uri : undefined;
+  if (uri?.scheme === 'file' && /\.jsonl?$/i.test(uri.path)) {
+    const source = await openTraceSource(uri.fsPath).catch(() => undefined);
+    if (source) return source;
+  }
+  const picked = await askForTrace();
+  return picked && openAsTrace(picked);
+}
+
+async function openAsTrace(uri: vscode.Uri): Promise<TraceSource | undefined> {
+  try {
+    return await openTraceSource(uri.fsPath);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Reasonscope: cannot open ${path.basename(uri.fsPath)} as a trace — ${(err as Error).message}`);
+    return undefined;
+  }
 }
 
 async function askForTrace(): Promise<vscode.Uri | undefined> {

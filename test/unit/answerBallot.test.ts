@@ -36,10 +36,21 @@ describe('answer ballot', () => {
     assert.deepEqual(labelled.cast('7', { correct: true }), { normalized: '7', correct: true }, 'the dataset label wins over the gold check');
   });
 
-  test('a tie goes to the answer that reached the count first; an empty ballot has no answer', () => {
+  test('a tie goes to the answer seen first; an empty ballot has no answer', () => {
     const ballot = new AnswerBallot();
     for (const raw of ['5', '6', '6', '5']) ballot.cast(raw);
     assert.equal(ballot.result().answer, '5');
     assert.deepEqual(new AnswerBallot().result(), { answer: null, votes: {} });
+  });
+
+  test('different answers that normalise to the same text keep separate groups and votes', () => {
+    const ballot = new AnswerBallot('3\\sqrt2');
+    const threeRootTwo = ballot.cast('\\sqrt 2 3');
+    const rootTwentyThree = ballot.cast('\\sqrt23');
+    ballot.cast('\\sqrt{23}');
+    assert.notEqual(threeRootTwo.normalized, rootTwentyThree.normalized);
+    assert.equal(threeRootTwo.correct, true);
+    assert.equal(rootTwentyThree.correct, false);
+    assert.deepEqual(Object.values(ballot.result().votes).sort(), [1, 2]);
   });
 });

@@ -45,6 +45,7 @@ describe('answer extraction', () => {
   test('a PRM800K "# Answer" block', () => {
     const found = extract('So the sum is 14/3.\n\n# Answer\n\n\\frac{14}{3}\n');
     assert.deepEqual({ answer: found?.answer, rule: found?.rule }, { answer: '\\frac{14}{3}', rule: 'answer-block' });
+    assert.deepEqual(pick(extract('So 5 it is.\n\n# Answer 5')), ['5', 'answer-block'], 'or on the heading line');
   });
 
   test('"the answer is …" takes its math span or the rest of the sentence', () => {

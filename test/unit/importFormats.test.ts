@@ -50,7 +50,7 @@ describe('PRM800K', () => {
     assert.deepEqual(nodes(tree).filter((n) => n.status === 'pruned').map((n) => [n.parent, n.label?.label, n.tags]), [
       ['s0.0', 'incorrect', undefined], ['s0.0', 'incorrect', undefined], ['s0.1', 'incorrect', ['flagged']],
     ]);
-    assert.deepEqual(answerOf(tree), { raw: '1260', normalized: '1260', correct: true, correctFrom: 'PRM800K finish_reason "solution"' });
+    assert.deepEqual(answerOf(tree), { raw: '1260', normalized: '1260', rule: 'answer-block', correct: true, correctFrom: 'PRM800K finish_reason "solution"' });
   });
 });
 
@@ -64,7 +64,7 @@ describe('R1-style chats', () => {
     assert.ok(thinking.length > 20 && thinking.length < steps.length, 'thinking steps, then solution steps');
     assert.ok(steps.indexOf(thinking.at(-1) as TreeNode) < steps.findIndex((s) => !s.tags), 'the solution comes after the thinking');
     assert.match(steps[0].text, /^Okay, so I have this problem/);
-    assert.deepEqual(answerOf(tree), { raw: '2865', normalized: '2865', correct: true, reason: 'identical after normalisation' }, 'graded against the gold answer, not by the source');
+    assert.deepEqual(answerOf(tree), { raw: '2865', normalized: '2865', rule: 'boxed', correct: true, reason: 'identical after normalisation' }, 'graded against the gold answer, not by the source');
   });
 
   test('messages with <think>, reasoning_content apart, and ShareGPT conversations all read', async () => {

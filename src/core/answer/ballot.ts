@@ -15,7 +15,7 @@ export interface Cast {
 }
 
 export interface BallotResult {
-  /** The group with the most votes (the first to reach that count on a tie); null when none. */
+  /** The group with the most votes (on a tie, the group seen first); null when none. */
   answer: string | null;
   votes: Record<string, number>;
   correct?: boolean;
@@ -23,15 +23,22 @@ export interface BallotResult {
 
 interface Group {
   label: string;
+  key: string;
   /** The first member as written, compared with newcomers whose key differs. */
   raw: string;
   votes: number;
   correct?: boolean;
 }
 
+/** Keys of these kinds are exact values: two different keys of them are never the same answer, so
+ * the grader need not be asked (it would be, for each group, on every new answer). */
+const EXACT_KEY = /^(?:number|choice|text):/;
+
 export class AnswerBallot {
   private readonly groups: Group[] = [];
   private readonly byKey = new Map<string, Group>();
+  /** The verdict against gold per answer as written: a vote repeats the same few answers. */
+  private readonly graded = new Map<string, Pick<Cast, 'correct' | 'reason'>>();
 
   constructor(private readonly gold?: string) {}
 
@@ -40,14 +47,21 @@ export class AnswerBallot {
   cast(raw: string, verdict?: { correct: boolean }): Cast {
     const group = this.groupOf(raw);
     group.votes++;
-    let graded: Pick<Cast, 'correct' | 'reason'> = {};
-    if (verdict) graded = { correct: verdict.correct };
-    else if (this.gold !== undefined) {
-      const v = gradeAnswer(raw, this.gold);
-      graded = { correct: v.equal, reason: v.reason };
-    }
+    const graded = verdict ? { correct: verdict.correct } : this.gradeAgainstGold(raw);
     group.correct ??= graded.correct;
     return { normalized: group.label, ...graded };
+  }
+
+  private gradeAgainstGold(raw: string): Pick<Cast, 'correct' | 'reason'> {
+    if (this.gold === undefined) return {};
+    const text = raw.trim();
+    let graded = this.graded.get(text);
+    if (!graded) {
+      const v = gradeAnswer(raw, this.gold);
+      graded = { correct: v.equal, reason: v.reason };
+      this.graded.set(text, graded);
+    }
+    return graded;
   }
 
   result(): BallotResult {
@@ -63,12 +77,26 @@ export class AnswerBallot {
   private groupOf(raw: string): Group {
     const key = answerKey(raw);
     // Equal keys are the same answer; otherwise the grader decides (symbolic forms have many keys).
-    let group = this.byKey.get(key) ?? this.groups.find((g) => gradeAnswer(raw, g.raw).equal);
+    let group = this.byKey.get(key)
+      ?? this.groups.find((g) => !(EXACT_KEY.test(key) && EXACT_KEY.test(g.key)) && gradeAnswer(raw, g.raw).equal);
     if (!group) {
-      group = { label: normalizeAnswer(raw), raw, votes: 0 };
+      group = { label: this.uniqueLabel(raw, key), key, raw, votes: 0 };
       this.groups.push(group);
     }
     this.byKey.set(key, group);
     return group;
+  }
+
+  /** Labels name groups in the votes and the views: a label must mean what the group means (the
+   * tidied text of `\sqrt 2 3` reads `\sqrt23`, another number), and two groups never share one. */
+  private uniqueLabel(raw: string, key: string): string {
+    const taken = new Set(this.groups.map((g) => g.label));
+    const tidy = normalizeAnswer(raw);
+    const candidates = answerKey(tidy) === key ? [tidy, raw.trim()] : [raw.trim()];
+    for (let i = 2; ; i++) {
+      const free = candidates.find((c) => !taken.has(c));
+      if (free !== undefined) return free;
+      candidates.push(`${candidates[0]} (${i})`);
+    }
   }
 }

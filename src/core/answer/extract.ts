@@ -1,7 +1,9 @@
 /** Final-answer extraction from a whole solution: which text is the answer, and which rule found it. */
 import { matchBrace, stripMathDelimiters } from './latex';
 
-export type ExtractionRule = 'boxed' | 'boxed-unbraced' | 'final-answer' | 'answer-block' | 'the-answer-is' | 'last-number';
+import type { AnswerRule } from '../trace/schema';
+
+export type ExtractionRule = AnswerRule;
 
 export interface Extraction {
   /** The answer text, without math delimiters or a closing period. */
@@ -89,7 +91,8 @@ function fromAnswerIs(text: string): Extraction | null {
 }
 
 function fromAnswerBlock(text: string): Extraction | null {
-  const re = /^#{1,6}[ \t]*Answer[ \t]*:?[ \t]*\n\s*/gim;
+  // The answer follows on the next line (PRM800K) or, now and then, on the heading's own line.
+  const re = /^#{1,6}[ \t]*Answer[ \t]*:?(?:[ \t]*\n\s*|[ \t]+(?=\S))/gim;
   let found: Extraction | null = null;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const start = m.index + m[0].length;

@@ -99,6 +99,10 @@ export interface NodeSelectedEvent extends EventBase {
   id: string;
 }
 
+/** How a final answer was found in a chain's text: the last `\boxed{…}`, `\boxed 9`, "The final answer
+ * is …", a PRM800K `# Answer` block, "the answer is …", or the last number (only when asked). */
+export type AnswerRule = 'boxed' | 'boxed-unbraced' | 'final-answer' | 'answer-block' | 'the-answer-is' | 'last-number';
+
 export interface AnswerExtractedEvent extends EventBase {
   type: 'answer_extracted';
   /** The answer leaf (or the last step when no answer was found). */
@@ -107,8 +111,8 @@ export interface AnswerExtractedEvent extends EventBase {
   /** The answer's vote group: equivalent answers (`\frac12`, `0.5`) share the normalised text of
    * the group's first member. */
   normalized: string | null;
-  /** Which extraction rule found `raw` (`boxed`, `final-answer`, …), when the run extracted it. */
-  rule?: string;
+  /** Which extraction rule found `raw`, when the answer was extracted from text (not given by the source). */
+  rule?: AnswerRule;
   /** Present only when a gold answer is known, or when the source itself says (see `correctFrom`). */
   correct?: boolean;
   /** The grader's reason for `correct` ("equal as rationals 1/2"). */

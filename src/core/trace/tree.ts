@@ -1,7 +1,7 @@
 /** Replays run events into a tree. Pure and browser-safe: the CLI, the extension and the webview
  * all build their views with this one function. */
 import type { TokenLogprob, StopReason } from '../model/types';
-import type { NodeKind, NodeStatus, RunEndedEvent, RunEvent, RunHeader, StepLabel } from './schema';
+import type { AnswerRule, NodeKind, NodeStatus, RunEndedEvent, RunEvent, RunHeader, StepLabel } from './schema';
 
 export interface TreeNode {
   id: string;
@@ -19,7 +19,7 @@ export interface TreeNode {
   status: NodeStatus;
   pruneReason?: string;
   selected: boolean;
-  answer?: { raw: string | null; normalized: string | null; rule?: string; correct?: boolean; reason?: string; correctFrom?: string };
+  answer?: { raw: string | null; normalized: string | null; rule?: AnswerRule; correct?: boolean; reason?: string; correctFrom?: string };
   tags?: string[];
   /** MCTS: how often a simulation passed through the node, and the values backed up through it. */
   visits?: number;

@@ -121,7 +121,7 @@ export const prm800k: RecordFormat = {
           run.warn('no step was chosen: the solution has no chain, only alternatives');
           return run.finish(origin);
         }
-        run.answer(0, parent, extractAnswer(last.text)?.answer ?? null, finish === 'solution' ? { correct: true, from: 'PRM800K finish_reason "solution"' } : undefined);
+        run.answer(0, parent, extractAnswer(last.text), finish === 'solution' ? { correct: true, from: 'PRM800K finish_reason "solution"' } : undefined);
         return run.finish(origin);
       },
     };

@@ -36,9 +36,9 @@ export const processbench: RecordFormat = {
           if (label < 0 || i < label) run.label(stepId, 'correct', SOURCE);
           else run.label(stepId, i === label ? 'first-error' : 'after-error', SOURCE);
         });
-        const raw = extractAnswer(steps.join('\n\n'))?.answer || null;
-        if (raw === null) run.warn('no final answer found (no \\boxed{…}); final_answer_correct is shown on the last step');
-        run.answer(0, ids[ids.length - 1], raw, finalCorrect === undefined ? undefined : { correct: finalCorrect, from: 'ProcessBench final_answer_correct' });
+        const found = extractAnswer(steps.join('\n\n'));
+        if (found === null) run.warn('no final answer found; final_answer_correct is shown on the last step');
+        run.answer(0, ids[ids.length - 1], found, finalCorrect === undefined ? undefined : { correct: finalCorrect, from: 'ProcessBench final_answer_correct' });
         return run.finish(origin);
       },
     };

@@ -26,8 +26,8 @@ export function addResponse(builder: RunBuilder, sample: number, input: Response
     return undefined;
   }
   const ids = builder.chain(sample, split.steps);
-  const raw = input.pred?.trim() || extractAnswer(split.answerText)?.answer || null;
-  if (raw === null) builder.warn(`${where}no final answer found (no \\boxed{…})`);
+  const found = input.pred?.trim() ? { answer: input.pred } : extractAnswer(split.answerText);
+  if (found === null) builder.warn(`${where}no final answer found`);
   const last = ids[ids.length - 1];
-  return builder.answer(sample, last, raw, input.verdict) ?? last;
+  return builder.answer(sample, last, found, input.verdict) ?? last;
 }

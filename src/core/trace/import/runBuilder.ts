@@ -3,7 +3,7 @@
  * every view. Imported runs have no timing: every event is at t = 0. */
 import { AnswerBallot } from '../../answer/ballot';
 import { REASONSCOPE_VERSION } from '../../version';
-import { ROOT_ID, RUN_SCHEMA_VERSION, type ProblemRef, type RunEvent, type RunHeader, type StepLabel } from '../schema';
+import { ROOT_ID, RUN_SCHEMA_VERSION, type AnswerRule, type ProblemRef, type RunEvent, type RunHeader, type StepLabel } from '../schema';
 import type { ImportedRun, RecordOrigin } from './types';
 
 export const UNKNOWN_MODEL = 'unknown model';
@@ -11,6 +11,12 @@ export const UNKNOWN_MODEL = 'unknown model';
 export interface ChainStep {
   text: string;
   tags?: string[];
+}
+
+/** A final answer: extracted from text (with the rule that found it) or given by the source. */
+export interface FoundAnswer {
+  answer: string;
+  rule?: AnswerRule;
 }
 
 /** A verdict the source gives itself, and where it comes from (shown beside the answer). */
@@ -65,7 +71,8 @@ export class RunBuilder {
   /** The chain's final answer: a leaf under `parent` when there is one, otherwise "no answer" on
    * `parent` itself (as the engine does). Without a verdict, a known gold answer decides. Returns
    * the answer leaf's id, if one was added. */
-  answer(sample: number, parent: string, raw: string | null, verdict?: Verdict): string | undefined {
+  answer(sample: number, parent: string, found: FoundAnswer | null, verdict?: Verdict): string | undefined {
+    const raw = found?.answer.trim() || null;
     let id = parent;
     if (raw !== null) {
       id = `s${sample}.answer`;
@@ -74,6 +81,7 @@ export class RunBuilder {
     this.events.push({
       type: 'answer_extracted', t: 0, id, raw,
       ...(raw === null ? { normalized: null } : this.ballot.cast(raw, verdict)),
+      ...(raw !== null && found?.rule && { rule: found.rule }),
       // The source's verdict holds even where no answer could be extracted.
       ...(verdict && { correct: verdict.correct, correctFrom: verdict.from }),
     });

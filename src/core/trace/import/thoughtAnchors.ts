@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { extractAnswer } from '../../answer/extract';
 import { asBoolean, asNumber, isObject, oneLine, type JsonObject } from './fields';
-import { RunBuilder, UNKNOWN_MODEL, type ChainStep } from './runBuilder';
+import { RunBuilder, UNKNOWN_MODEL, type ChainStep, type FoundAnswer } from './runBuilder';
 import { splitReasoning } from './steps';
 import { ImportError, type ImportedRun, type TraceSource } from './types';
 
@@ -39,7 +39,7 @@ interface Trace {
   problem: string;
   gold?: string;
   solution: string;
-  answer: string | null;
+  answer: FoundAnswer | null;
   isCorrect?: boolean;
   chunks?: Chunk[];
 }
@@ -98,7 +98,7 @@ async function readTrace(folder: string, where: string): Promise<Trace> {
   if (!isObject(problem) || typeof problem.problem !== 'string') throw new ImportError(`${where}/${PROBLEM}: no \`problem\` text`);
   if (!isObject(solution) || typeof solution.solution !== 'string') throw new ImportError(`${where}/${SOLUTION}: no \`solution\` text`);
   const chunks = fs.existsSync(path.join(folder, CHUNKS)) ? readChunks(await readJson(folder, CHUNKS, where), where) : undefined;
-  const answer = typeof solution.answer === 'string' && solution.answer.trim() ? solution.answer.trim() : extractAnswer(solution.solution)?.answer ?? null;
+  const answer = typeof solution.answer === 'string' && solution.answer.trim() ? { answer: solution.answer.trim() } : extractAnswer(solution.solution);
   return {
     problem: problem.problem,
     gold: typeof problem.gt_answer === 'string' ? problem.gt_answer : undefined,
@@ -155,7 +155,7 @@ export async function thoughtAnchorsSource(dir: string, createdAt: string): Prom
       return [
         k, name, variant && `${variant} solution`, model,
         trace.chunks && `${trace.chunks.length} chunks`,
-        trace.answer !== null && `answer ${trace.answer}${mark}`,
+        trace.answer !== null && `answer ${trace.answer.answer}${mark}`,
         oneLine(trace.problem, 50),
       ].filter((x) => x !== undefined && x !== false && x !== '').join(' · ');
     },
