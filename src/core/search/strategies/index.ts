@@ -3,6 +3,7 @@ import type { Strategy } from '../strategy';
 import { bestOfN, cot, majority, weightedMajority } from './sampling';
 import { mcts } from './mcts';
 import { budgetForcing } from './budgetForcing';
+import { qalign } from './qalign';
 
 export const STRATEGIES: readonly Strategy[] = [
   cot,
@@ -11,6 +12,7 @@ export const STRATEGIES: readonly Strategy[] = [
   weightedMajority,
   mcts,
   budgetForcing,
+  qalign,
 ];
 
 export function strategyNamed(name: string): Strategy {

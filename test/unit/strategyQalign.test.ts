@@ -1,0 +1,166 @@
+/** QAlign: the Metropolis–Hastings rule and its seeded draws, then runs on the test server — every
+ * proposal hangs from the drawn cut point of the chain's state then, is accepted or pruned exactly
+ * as the rule and the draw say, the states vote; reruns, resumed and cancelled runs behave. */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { OllamaBackend } from '../../src/core/model/ollama';
+import { goldScorer } from '../../src/core/reward/gold';
+import { seededRandom } from '../../src/core/search/random';
+import { buildSpec, executeRun, type SpecInput } from '../../src/core/search/run';
+import { prepareRun, resumeRun } from '../../src/core/search/startRun';
+import { acceptance, mhDraws } from '../../src/core/search/strategies/qalign';
+import { readRunFile } from '../../src/core/trace/runFile';
+import { ROOT_ID, type RunEvent } from '../../src/core/trace/schema';
+import { replay, type RunTree } from '../../src/core/trace/tree';
+import { startTestServer, type TestServer } from '../support/ollamaServer';
+import { problemText, tempDir } from '../support/helpers';
+
+const GOLD = '\\frac{14}{3}';
+const scorer = goldScorer(GOLD);
+
+function spec(params: Record<string, unknown> = {}, seed = 12): SpecInput {
+  return {
+    strategy: 'qalign', params: { steps: 12, beta: 0.5, ...params }, model: 'qwen2.5:1.5b', sampling: { seed, maxTokens: 400 },
+    concurrency: 1, logprobs: true, topLogprobs: 3, scorer,
+  };
+}
+
+async function run(server: TestServer, input: SpecInput, opts: { signal?: AbortSignal; onEvent?: (e: RunEvent) => void } = {}) {
+  const backend = new OllamaBackend(server.url);
+  const outFile = path.join(tempDir(), 'qalign.run.jsonl');
+  const prepared = await prepareRun({ backend, problem: { text: problemText(), answer: GOLD }, spec: buildSpec(input), outFile });
+  if (opts.onEvent) prepared.recorder.onEvent(opts.onEvent);
+  const ended = await executeRun(backend, prepared.recorder, prepared.spec, opts.signal).finally(() => prepared.recorder.close());
+  const logged = await readRunFile(outFile);
+  return { ended, outFile, logged, recorder: prepared.recorder, tree: replay(logged.header, logged.events) };
+}
+
+function shape(tree: RunTree): string[] {
+  return [...tree.nodes.values()].map((n) => JSON.stringify([n.id, n.parent, [...n.children].sort(), n.text, n.status, n.pruneReason, n.scores, n.answer?.normalized, n.selected])).sort();
+}
+
+describe('the Metropolis–Hastings rule', () => {
+  test('accepts with min(1, exp((r′ − r)/β) · n/n′)', () => {
+    assert.equal(acceptance(0.5, 0.5, 4, 4, 1), 1);
+    assert.equal(acceptance(1, 0, 4, 4, 0.5), Math.exp(-2));
+    assert.equal(acceptance(0.5, 0.5, 3, 6, 1), 0.5, 'a longer proposal is less likely to be proposed back');
+    assert.ok(Math.abs(acceptance(0.6, 0.4, 5, 4, 0.2) - Math.exp(-1) * 1.25) < 1e-12);
+    assert.equal(acceptance(0.2, 0.9, 6, 3, 0.1), 1, 'capped at 1');
+    assert.ok(acceptance(0.6, 0.4, 4, 4, 0.05) < acceptance(0.6, 0.4, 4, 4, 0.5), 'a smaller β trusts the scorer more');
+  });
+
+  test('draws come from the run seed and the step alone: the cut is uniform over the step boundaries', () => {
+    assert.deepEqual(mhDraws(3, 7, 5), mhDraws(3, 7, 5));
+    const first = seededRandom(3, 'qalign:7');
+    assert.deepEqual(mhDraws(3, 7, 5), { cut: Math.floor(first() * 5), u: first() });
+    assert.notDeepEqual(mhDraws(3, 7, 5), mhDraws(3, 8, 5));
+    assert.notDeepEqual(mhDraws(3, 7, 5), mhDraws(4, 7, 5));
+    const counts = [0, 0, 0, 0];
+    let below = 0;
+    for (let t = 1; t <= 4000; t++) {
+      const { cut, u } = mhDraws(11, t, 4);
+      counts[cut]++;
+      if (u < 0.25) below++;
+    }
+    for (const c of counts) assert.ok(c > 900 && c < 1100, `cut counts ${counts}`);
+    assert.ok(below > 900 && below < 1100, `u < 0.25 in ${below} of 4000`);
+  });
+});
+
+describe('qalign against the test server', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ seed: 2, errorRate: 0.6, selfCorrectionRate: 0.2 });
+  });
+  after(() => server.close());
+
+  test('each proposal resamples from the drawn cut and is kept or pruned as the rule and the draw say; the states vote', async () => {
+    const { ended, tree, logged } = await run(server, spec({ steps: 16, burnIn: 3 }));
+    assert.equal(ended.status, 'completed');
+    const seed = logged.header.backend.options.seed!;
+    const laneSteps = (lane: string) => [...tree.nodes.values()].filter((n) => n.kind === 'step' && n.id.startsWith(`${lane}.`)).map((n) => n.id);
+    const reward = (steps: string[]) => tree.nodes.get(steps.at(-1)!)?.scores.gold ?? 0;
+    const answerOf = (steps: string[]) => tree.nodes.get(`${steps.at(-1)!.split('.')[0]}.answer`)?.answer?.normalized ?? undefined;
+    let state = laneSteps('q0');
+    const states = [state];
+    let accepted = 0;
+    let rejected = 0;
+    for (let t = 1; t <= 16; t++) {
+      const { cut, u } = mhDraws(seed, t, state.length);
+      const head = tree.nodes.get(`q${t}.0`)!;
+      assert.equal(head.parent, cut === 0 ? ROOT_ID : state[cut - 1], `step ${t} resamples from its cut point ${cut}`);
+      const proposal = [...state.slice(0, cut), ...laneSteps(`q${t}`)];
+      const alpha = acceptance(reward(state), reward(proposal), state.length, proposal.length, 0.5);
+      if (u < alpha) {
+        assert.notEqual(head.status, 'pruned', `step ${t} accepted (u ${u} < α ${alpha})`);
+        state = proposal;
+        accepted++;
+      } else {
+        assert.equal(head.status, 'pruned', `step ${t} rejected (u ${u} ≥ α ${alpha})`);
+        assert.match(head.pruneReason ?? '', new RegExp(`^rejected: r′ ${reward(proposal)} vs r ${reward(state)}, ${proposal.length} vs ${state.length} steps`));
+        rejected++;
+      }
+      states.push(state);
+    }
+    assert.ok(accepted > 0 && rejected > 0, `${accepted} accepted, ${rejected} rejected`);
+    const weights: Record<string, number> = {};
+    for (const s of states.slice(3)) {
+      const answer = answerOf(s);
+      if (answer) weights[answer] = (weights[answer] ?? 0) + 1;
+    }
+    assert.deepEqual(ended.result?.weights, weights, 'each state after the burn-in counts once per step it held');
+    const top = Math.max(...Object.values(weights));
+    assert.equal(weights[ended.result?.answer ?? ''], top);
+    assert.equal(tree.nodes.get(ended.result?.selected ?? '')?.answer?.normalized, ended.result?.answer);
+  });
+
+  test('the same seed gives the same chain', async () => {
+    const a = await run(server, spec());
+    const b = await run(server, spec());
+    assert.deepEqual(shape(b.tree), shape(a.tree));
+    assert.deepEqual(b.ended.result, a.ended.result);
+  });
+
+  test('a run cut off between proposals resumes to the tree of the uninterrupted run', async () => {
+    const full = await run(server, spec());
+    const lines = fs.readFileSync(full.outFile, 'utf8').split('\n').filter(Boolean);
+    const events = lines.slice(1).map((l) => JSON.parse(l) as RunEvent);
+    for (const nth of [1, 4, 9]) {
+      // After a proposal's answer: its scores and the verdict on it are still to come.
+      let seen = 0;
+      const count = events.findIndex((e) => e.type === 'answer_extracted' && ++seen === nth) + 1;
+      const file = path.join(tempDir(), 'cut.run.jsonl');
+      fs.writeFileSync(file, lines.slice(0, 1 + count).join('\n') + '\n');
+      const backend = new OllamaBackend(server.url);
+      const resumed = await resumeRun(file, { backend, scorer });
+      const ended = await executeRun(backend, resumed.recorder, resumed.spec).finally(() => resumed.recorder.close());
+      const again = await readRunFile(file);
+      assert.deepEqual(shape(replay(again.header, again.events)), shape(full.tree), `cut after answer ${nth}`);
+      assert.deepEqual(ended.result?.weights, full.ended.result?.weights);
+      assert.equal(ended.result?.selected, full.ended.result?.selected);
+    }
+  });
+});
+
+test('cancelling a QAlign run stops it mid-proposal and leaves nothing running', async () => {
+  const server = await startTestServer({ seed: 2, tokenLatencyMs: 2 });
+  try {
+    const controller = new AbortController();
+    const { ended, recorder, tree } = await run(server, spec({ steps: 50 }), {
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === 'node_added' && e.id === 'q3.0') controller.abort();
+      },
+    });
+    assert.equal(ended.status, 'cancelled');
+    assert.ok(![...tree.nodes.keys()].some((id) => id.startsWith('q4.')), 'no proposal after the cancel');
+    const count = recorder.events.length;
+    while (server.stats.streamsStarted > server.stats.streamsCompleted + server.stats.streamsAborted) await server.waitForAbort(2000);
+    assert.equal(recorder.events.length, count, 'no event after run_ended');
+    assert.equal(recorder.events.at(-1)?.type, 'run_ended');
+  } finally {
+    await server.close();
+  }
+});
