@@ -28,7 +28,8 @@ export class ChainDocuments implements vscode.TextDocumentContentProvider {
       '',
       '---',
       '',
-      ...rest.map((n) => (n.kind === 'answer' ? `**Answer:** $\\boxed{${n.text}}$` : n.text)).flatMap((t) => [t, '']),
+      // The answer as extracted: math stays math, a worded answer ("the answer is Monday") stays words.
+      ...rest.map((n) => (n.kind === 'answer' ? `**Answer:** ${/[\\^_{}=]|\d/.test(n.text) ? `$${n.text}$` : n.text}` : n.text)).flatMap((t) => [t, '']),
     ];
     this.texts.set(uri.toString(), lines.join('\n'));
     const doc = await vscode.workspace.openTextDocument(uri);
