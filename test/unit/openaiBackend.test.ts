@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { BackendError, CancelledError } from '../../src/core/model/errors';
 import { OpenAICompatibleBackend, renderPrompt } from '../../src/core/model/openai';
@@ -76,4 +78,35 @@ describe('OpenAI-compatible backend (/v1/completions) against the test server', 
 test('unreachable server: a clear unreachable error', async () => {
   const host = `http://127.0.0.1:${await closedPort()}`;
   await assert.rejects(new OpenAICompatibleBackend(host).listModels(), (e: BackendError) => e.code === 'unreachable' && e.message.includes(host));
+});
+
+test('a llama-server that reports its slots caps the run at that many requests at once, and says so', async () => {
+  // llama.cpp's /props in front of the test server's completions.
+  const upstream = await startTestServer({ seed: 9 });
+  const proxy = http.createServer((req, res) => {
+    if (req.url === '/props') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ total_slots: 2, build_info: 'b1' }));
+      return;
+    }
+    const forward = http.request(`${upstream.url}${req.url}`, { method: req.method, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  try {
+    const backend = new OpenAICompatibleBackend(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}`);
+    assert.equal(await backend.parallelSlots(), 2);
+    assert.equal(await new OpenAICompatibleBackend(upstream.url).parallelSlots(), undefined, 'no /props: unknown');
+    const prepared = await prepareRun({
+      backend, problem: { text: problemText() },
+      spec: buildSpec({ strategy: 'majority', params: { n: 2 }, model: MODEL, concurrency: 6 }),
+    });
+    assert.equal(prepared.spec.concurrency, 2);
+    assert.match(prepared.notices.join('\n'), /generates 2 requests at once; running 2 at a time instead of 6/);
+  } finally {
+    proxy.close();
+    await upstream.close();
+  }
 });

@@ -76,6 +76,17 @@ export class OpenAICompatibleBackend implements ModelBackend {
     return { logprobs: { supported: true } };
   }
 
+  async parallelSlots(signal?: AbortSignal): Promise<number | undefined> {
+    // llama-server reports its slots on /props; vLLM and LM Studio have no such endpoint.
+    try {
+      const response = await this.request('/props', { method: 'GET' }, signal);
+      const slots = ((await response.json()) as { total_slots?: unknown }).total_slots;
+      return typeof slots === 'number' && Number.isInteger(slots) && slots > 0 ? slots : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   async listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
     const response = await this.request('/v1/models', { method: 'GET' }, signal);
     const body = (await response.json()) as { data?: { id: string }[] };

@@ -92,4 +92,7 @@ export interface ModelBackend {
   /** Streams a continuation. Aborting `signal` closes the HTTP stream; the iterator then throws `CancelledError`. */
   generate(request: GenerateRequest, signal?: AbortSignal): AsyncIterable<GenerateChunk>;
   pull?(model: string, onProgress: (p: PullProgress) => void, signal?: AbortSignal): Promise<void>;
+  /** How many requests the server generates at once, when it says (llama.cpp's `total_slots`);
+   * undefined when it cannot tell (Ollama keeps `OLLAMA_NUM_PARALLEL` to itself). */
+  parallelSlots?(signal?: AbortSignal): Promise<number | undefined>;
 }

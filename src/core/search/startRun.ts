@@ -102,6 +102,11 @@ async function checkServer(backend: ModelBackend, spec: RunSpec, signal?: AbortS
     notices.push(`Token logprobs are off: ${info.logprobs.reason}. The run continues without token analysis.`);
     spec = { ...spec, generation: { ...spec.generation, logprobs: false } };
   }
+  const slots = await backend.parallelSlots?.(signal);
+  if (slots !== undefined && spec.concurrency > slots) {
+    notices.push(`The server generates ${slots} request${slots === 1 ? '' : 's'} at once; running ${slots} at a time instead of ${spec.concurrency} (more would only queue there).`);
+    spec = { ...spec, concurrency: slots };
+  }
   if (spec.scorer?.needsLogprobs && !spec.generation.logprobs) {
     throw new Error(`the ${spec.scorer.name} scorer reads token logprobs, which this run does not have (${info.logprobs.supported ? 'they are turned off' : info.logprobs.reason}); choose another scorer`);
   }
