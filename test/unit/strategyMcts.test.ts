@@ -93,7 +93,11 @@ function assertFollowsPuct(header: RunTree['header'], events: readonly RunEvent[
     for (let kids = stepsUnder(node.id, e.iteration - 1); kids.length > 0 && !terminal(node); kids = stepsUnder(node.id, e.iteration - 1)) {
       node = pick(kids, node.visits ?? 0);
     }
-    if (!terminal(node)) node = pick(stepsUnder(node.id, e.iteration), node.visits ?? 0); // expanded in this iteration
+    if (!terminal(node)) {
+      const expanded = stepsUnder(node.id, e.iteration);
+      assert.ok(expanded.length > 0, `iteration ${e.iteration}: PUCT leads to ${node.id}, which it did not expand`);
+      node = pick(expanded, node.visits ?? 0);
+    }
     const backedUp = before.nodes.get(e.id)!;
     assert.equal(backedUp.kind === 'answer' ? backedUp.parent : backedUp.id, node.id, `iteration ${e.iteration}`);
   }
