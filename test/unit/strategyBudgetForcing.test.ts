@@ -60,7 +60,7 @@ describe('budget forcing against the test server', () => {
 
   test('every trigger branches from the step where the model tried to finish, beside the answer it had there', async () => {
     const from = server.requests.length;
-    const { ended, tree } = await run(server, spec({ maxWaits: 3, triggers: 'Wait,|Let me double-check.', initialTokens: 64, growth: 2 }));
+    const { ended, tree } = await run(server, spec({ maxWaits: 3, triggers: 'Wait, / Let me double-check.', initialTokens: 64, growth: 2 }));
     assert.equal(ended.status, 'completed');
     const triggers = ['Wait,', 'Let me double-check.', 'Wait,'];
     for (let k = 1; k <= 3; k++) {
@@ -109,7 +109,7 @@ describe('budget forcing against the test server', () => {
   });
 
   test('a run cut off between rounds resumes to the tree of the uninterrupted run', async () => {
-    const input = spec({ maxWaits: 3, triggers: 'Hmm,|Wait,|Let me double-check.' }, { temperature: 0.9 });
+    const input = spec({ maxWaits: 3, triggers: 'Hmm, / Wait, / Let me double-check.' }, { temperature: 0.9 });
     const full = await run(server, input);
     const lines = fs.readFileSync(full.outFile, 'utf8').split('\n').filter(Boolean);
     const events = lines.slice(1).map((l) => JSON.parse(l) as RunEvent);
