@@ -1,23 +1,32 @@
 /** `reasonscope`: the command-line interface to the engine. */
 import { BackendError } from '../core/model/errors';
+import { SCORER_KINDS } from '../core/reward';
+import { STRATEGIES } from '../core/search/strategies';
 import { REASONSCOPE_VERSION } from '../core/version';
 import { UsageError } from './args';
 import { gradeCommand } from './grade';
 import { convertCommand } from './convert';
+import { evalCommand } from './eval';
 import { importCommand } from './import';
 import { modelsCommand } from './models';
+import { searchCommand } from './search';
 import { solveCommand } from './solve';
+import { strategyList } from './strategyFlags';
 
 const HELP = `reasonscope ${REASONSCOPE_VERSION} — generate and inspect math reasoning chains with local models
 
 Usage:
   reasonscope models [--host URL] [--pull NAME] [--json]
   reasonscope solve <file.problem.md | --text "…"> [options]
+  reasonscope search <file.problem.md | --text "…"> --strategy NAME [strategy flags] [--scorer S] [budget] [options]
+  reasonscope search --resume <file.run.jsonl> [--host URL] [--concurrency C]
+  reasonscope eval <dataset.jsonl> --strategy NAME [--n 1,2,4,8,16] [--limit K] [--out DIR] [strategy flags] [options]
+  reasonscope help strategies      every strategy with its flags, defaults and meaning (also: search --list)
   reasonscope grade <--pred "…" --gold "…" | pairs.tsv | pairs.jsonl | -> [--extract] [--last-number] [--time-limit MS]
   reasonscope convert <in.jsonl | file.problem.md | folder> <out.jsonl | folder> [--force]
   reasonscope import <file | folder> [--format F] [--list | --record N [--out FILE] | --all --out DIR]
 
-Solve options:
+Solve options (model and sampling options apply to search and eval too):
   -m, --model NAME        model to sample from (default: $REASONSCOPE_MODEL or qwen2.5:1.5b)
   --strategy cot|majority cot: one chain; majority: n chains and a vote (default: majority)
   -n, --n N               chains for majority (default 8)
@@ -25,11 +34,30 @@ Solve options:
   --top-p P               nucleus sampling (default 0.95)
   --seed S                base seed; chain i uses S+i, so runs are reproducible
   --max-tokens N          tokens per chain (default 2048)
-  --concurrency C         chains generated at once (default 2; match OLLAMA_NUM_PARALLEL)
+  --concurrency C         requests at once (default 2; match OLLAMA_NUM_PARALLEL)
   --no-logprobs           do not request token logprobs
   --answer A              gold answer (overrides the problem file's)
   -o, --out FILE          run file (default .reasonscope/runs/<problem>-<strategy>-<time>.run.jsonl)
   --json                  print the result as one JSON line
+
+Search options:
+  --strategy NAME         ${STRATEGIES.map((s) => s.name).join('|')}
+  --<parameter> VALUE     the strategy's parameters, e.g. --n 16 (reasonscope help strategies lists them)
+  --scorer KIND           ${SCORER_KINDS.join('|')}: scores steps for the strategies that rank chains
+  --max-total-tokens N    stop once N tokens have been generated in all
+  --max-requests N        stop once N requests have been sent
+  --max-time S            stop after S seconds
+  --resume FILE           continue a stopped run in its own file, with its settings
+  --list                  every strategy with its flags, defaults and meaning
+
+Eval options (and the search options but --resume and --list):
+  -n, --n LIST            values of the strategy's n, one run each per problem (default: its default)
+  --limit K               the first K problems (default: all)
+  --concurrency C         requests at once over all runs (default 2)
+  -o, --out DIR           evaluation folder: runs/, eval.json, summary.json, summary.md
+                          (default .reasonscope/evals/<dataset>-<strategy>); running the same command
+                          again keeps finished runs, resumes stopped ones and makes the missing ones
+  --json                  print the summary as JSON
 
 Import options (ProcessBench, PRM800K, R1-style chats, thought-anchors folders, generic JSONL, text):
   -f, --format F          run|processbench|prm800k|r1-chat|thought-anchors|generic-jsonl|text (default: detected)
@@ -54,6 +82,10 @@ Exit codes: 0 done · 1 failed (the reason is printed) · 2 usage error · 130 c
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (command === 'help' && rest[0] === 'strategies') {
+    console.log(strategyList());
+    return 0;
+  }
   if (!command || command === '--help' || command === '-h' || command === 'help' || options.includes('--help') || options.includes('-h')) {
     console.log(HELP);
     return command ? 0 : 2;
@@ -75,6 +107,10 @@ async function main(argv: string[]): Promise<number> {
       return modelsCommand(rest, controller.signal);
     case 'solve':
       return solveCommand(rest, controller.signal);
+    case 'search':
+      return searchCommand(rest, controller.signal);
+    case 'eval':
+      return evalCommand(rest, controller.signal);
     case 'grade':
       return gradeCommand(rest);
     case 'convert':

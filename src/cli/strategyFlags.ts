@@ -11,18 +11,25 @@ type FlagOption = { type: 'string' | 'boolean'; short?: string };
 
 /** parseArgs options for the parameters of every strategy (not only the chosen one), so a flag
  * that belongs to another strategy is refused by name rather than as an unknown option. A boolean
- * parameter is `--x` / `--no-x`. `except` leaves out parameters the command sets itself. */
-export function strategyOptions(except: readonly string[] = []): Record<string, FlagOption> {
+ * parameter is `--x` / `--no-x`. `except` leaves out parameters the command sets itself. A
+ * parameter that would shadow one of the command's own flags (`own`), or that two strategies
+ * declare with different kinds, is a mistake in the registry and throws. */
+export function strategyOptions(own: object, except: readonly string[] = []): Record<string, FlagOption> {
   const options: Record<string, FlagOption> = {};
+  const add = (flag: string, option: FlagOption, param: string) => {
+    if (flag in own) throw new Error(`strategy parameter ${param} would be --${flag}, which the command already uses for something else`);
+    if (options[flag] && options[flag].type !== option.type) throw new Error(`strategy parameter ${param} is declared with different kinds by two strategies`);
+    options[flag] = option;
+  };
   for (const strategy of STRATEGIES) {
     for (const p of strategy.params) {
       if (except.includes(p.name)) continue;
       const flag = flagName(p.name);
       if (p.kind === 'bool') {
-        options[flag] = { type: 'boolean' };
-        options[`no-${flag}`] = { type: 'boolean' };
+        add(flag, { type: 'boolean' }, p.name);
+        add(`no-${flag}`, { type: 'boolean' }, p.name);
       } else {
-        options[flag] = { type: 'string', ...(p.name === 'n' && { short: 'n' }) };
+        add(flag, { type: 'string', ...(p.name === 'n' && { short: 'n' }) }, p.name);
       }
     }
   }
@@ -42,7 +49,7 @@ export function strategyFromFlag(name: string | undefined): Strategy {
 export function paramsFromFlags(strategy: Strategy, values: Record<string, unknown>, except: readonly string[] = []): Record<string, unknown> {
   const own = new Map(strategy.params.map((p) => [flagName(p.name), p]));
   const given: Record<string, unknown> = {};
-  for (const flag of Object.keys(strategyOptions(except))) {
+  for (const flag of Object.keys(strategyOptions({}, except))) {
     const value = values[flag];
     if (value === undefined) continue;
     const negated = flag.startsWith('no-') && !own.has(flag);
@@ -72,27 +79,37 @@ export function specFromFlags(input: SpecInput): RunSpec {
 
 /** Every strategy with its flags, defaults and what they mean, for `search --list`. */
 export function strategyList(): string {
-  const lines = ['Strategies: reasonscope search <problem> --strategy NAME [flags]', ''];
+  const lines = ['Strategies: reasonscope search <problem> --strategy NAME [flags]  (eval takes the same flags)', ''];
   for (const s of STRATEGIES) {
-    const notes = [s.scored && 'needs --scorer', s.defaultTemperature !== undefined && `default temperature ${s.defaultTemperature}`].filter(Boolean);
-    lines.push(`  ${s.name} — ${s.title}: ${s.description}${notes.length ? ` (${notes.join('; ')})` : ''}`);
-    const rows = s.params.map((p) => [paramUsage(p), `${p.description} (${[numberRange(p), `default ${String(p.default)}`].filter(Boolean).join(', ')})`]);
-    const width = Math.max(0, ...rows.map(([usage]) => usage.length));
-    for (const [usage, what] of rows) lines.push(`      ${usage.padEnd(width)}  ${what}`);
+    const notes = [s.scored && 'needs --scorer', s.defaultTemperature !== undefined && `temperature ${s.defaultTemperature} by default`].filter(Boolean);
+    lines.push(`  ${s.name} — ${s.title}${notes.length ? `  [${notes.join('; ')}]` : ''}`, `      ${s.description}`);
+    for (const p of s.params) {
+      const usage = paramUsage(p);
+      const what = `${p.description} (${[valueRange(p), `default ${showValue(p.default)}`].filter(Boolean).join('; ')})`;
+      // Long usages (choices) get their own line rather than pushing every description right.
+      if (usage.length > USAGE_WIDTH) lines.push(`      ${usage}`, `      ${''.padEnd(USAGE_WIDTH)}  ${what}`);
+      else lines.push(`      ${usage.padEnd(USAGE_WIDTH)}  ${what}`);
+    }
     lines.push('');
   }
   return lines.join('\n').trimEnd();
 }
 
+const USAGE_WIDTH = 22;
+const plainChoices = (p: ParamSpec) => (p.choices ?? []).every((c) => /^[\w.-]+$/.test(c));
+const showValue = (v: unknown) => (typeof v === 'string' && !/^[\w.-]+$/.test(v) ? JSON.stringify(v) : String(v));
+
 function paramUsage(p: ParamSpec): string {
   const flag = `--${flagName(p.name)}`;
   if (p.kind === 'bool') return `${flag} | --no-${flagName(p.name)}`;
-  return `${flag} ${p.kind === 'choice' ? (p.choices ?? []).join('|') : p.kind === 'int' ? 'N' : 'X'}`;
+  if (p.kind === 'choice') return `${flag} ${plainChoices(p) ? (p.choices ?? []).join('|') : 'TEXT'}`;
+  return `${flag} ${p.kind === 'int' ? 'N' : 'X'}`;
 }
 
-/** Choices and switches show their values in the usage already. */
-function numberRange(p: ParamSpec): string | undefined {
-  if (p.kind === 'choice' || p.kind === 'bool') return undefined;
+/** What a value may be, where the usage does not already show it. */
+function valueRange(p: ParamSpec): string | undefined {
+  if (p.kind === 'bool' || (p.kind === 'choice' && plainChoices(p))) return undefined;
+  if (p.kind === 'choice') return `one of ${(p.choices ?? []).map(showValue).join(', ')}`;
   const kind = p.kind === 'int' ? 'integer' : 'number';
   if (p.min !== undefined && p.max !== undefined) return `${kind} ${p.min}–${p.max}`;
   if (p.min !== undefined) return `${kind} ≥ ${p.min}`;

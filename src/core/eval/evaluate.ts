@@ -1,0 +1,177 @@
+/** Evaluates a strategy on a dataset: one run per problem and value of N, each in its own run file
+ * under `<dir>/runs/`. Starting again in the same folder keeps the runs that completed, resumes the
+ * ones that stopped and makes the missing ones, so a long evaluation survives Ctrl-C and crashes.
+ *
+ * Runs share the request limit: a run with n = k takes min(k, limit) slots (its own scheduler
+ * never has more in flight), and runs start in order as slots free up. A strategy without `n`
+ * takes them all. Runs are seeded, so how they were interleaved changes nothing in them. */
+import { isCancelled } from '../model/errors';
+import type { ModelBackend } from '../model/types';
+import type { Scorer } from '../reward/types';
+import { buildSpec, executeRun, randomSeed, type SpecInput } from '../search/run';
+import { prepareRun, resumeRun } from '../search/startRun';
+import type { RunRecorder } from '../trace/recorder';
+import type { ProblemRef, RunEndedEvent } from '../trace/schema';
+import { runFilePath, type EvalDataset, type EvalProblem } from './problems';
+import { runState, type RunState } from './runState';
+import { claimEvalDir, readSettings, type EvalSettings } from './settings';
+
+export interface EvalJob {
+  dir: string;
+  /** The dataset file as the user named it, and what was read from it. */
+  datasetFile: string;
+  dataset: EvalDataset;
+  /** The first `limit` problems (all when absent). */
+  limit?: number;
+  /** Values of the strategy's `n`; `[undefined]` for a strategy that has none. */
+  ns: readonly (number | undefined)[];
+  backend: ModelBackend;
+  /** Every part of a run's spec but what varies per run: n, the scorer and the slots. Without a
+   * seed, the folder's recorded one is used (a new folder draws one). */
+  spec: Omit<SpecInput, 'scorer' | 'concurrency'>;
+  /** The scorer for a problem (the gold scorer reads each problem's answer). */
+  scorer?: (problem: ProblemRef) => Scorer;
+  /** Requests in flight at once, over all runs. */
+  concurrency: number;
+}
+
+export interface PlannedRun {
+  problem: EvalProblem;
+  n?: number;
+  file: string;
+  state: RunState;
+}
+
+export interface EvalPlan {
+  settings: EvalSettings;
+  runs: PlannedRun[];
+}
+
+export const isDone = (run: PlannedRun): boolean => run.state.kind === 'ended' && run.state.ended.status === 'completed';
+
+/** Checks the settings against the folder (recording them in a new one) and reads where each run
+ * stands. Throws `SettingsMismatch` when the folder was started with other settings. */
+export function planEval(job: EvalJob): EvalPlan {
+  const seed = job.spec.sampling?.seed ?? readSettings(job.dir)?.sampling.seed ?? randomSeed();
+  const first = job.dataset.problems[0]?.problem;
+  const probe = buildSpec({ ...job.spec, sampling: { ...job.spec.sampling, seed }, params: withN(job.spec.params, job.ns[0]), scorer: first && job.scorer?.(first) });
+  const params = { ...probe.params };
+  delete params.n;
+  const { temperature, topP, maxTokens } = probe.generation.sampling;
+  const settings: EvalSettings = {
+    dataset: { file: job.datasetFile, sha256: job.dataset.sha256 },
+    strategy: probe.strategy,
+    params,
+    model: probe.generation.model,
+    sampling: { temperature, topP, seed, maxTokens },
+    logprobs: probe.generation.logprobs,
+    ...(probe.scorer && { scorer: { name: probe.scorer.name, ...(probe.scorer.params && { params: probe.scorer.params }) } }),
+    ...(probe.budget && { budget: probe.budget }),
+  };
+  claimEvalDir(job.dir, settings);
+  const runs: PlannedRun[] = [];
+  for (const problem of job.dataset.problems.slice(0, job.limit)) {
+    for (const n of job.ns) {
+      const file = runFilePath(job.dir, problem.slug, settings.strategy, n);
+      runs.push({ problem, n, file, state: runState(file) });
+    }
+  }
+  return { settings, runs };
+}
+
+export interface EvalListener {
+  started?(run: PlannedRun, resumed: boolean, recorder: RunRecorder): void;
+  ended?(run: PlannedRun, ended: RunEndedEvent): void;
+}
+
+/** Runs what the plan still needs, updating each run's `state`. Returns when all are done or after
+ * `signal` aborted and the runs in flight have saved their partial state. A failure before a run
+ * could start (server unreachable, model missing) stops the rest and is thrown. */
+export async function runEval(job: EvalJob, plan: EvalPlan, listener: EvalListener = {}, signal?: AbortSignal): Promise<void> {
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) stop.abort();
+  const slots = new Slots(job.concurrency);
+  const running = new Set<Promise<void>>();
+  let setupError: unknown;
+  try {
+    for (const run of plan.runs.filter((r) => !isDone(r))) {
+      const width = Math.min(job.concurrency, run.n ?? job.concurrency);
+      await slots.take(width);
+      if (stop.signal.aborted) {
+        slots.give(width);
+        break;
+      }
+      const task = execute(job, plan, run, width, listener, stop.signal)
+        .catch((err: unknown) => {
+          if (!isCancelled(err) && setupError === undefined) setupError = err;
+          stop.abort();
+        })
+        .finally(() => {
+          slots.give(width);
+          running.delete(task);
+        });
+      running.add(task);
+    }
+    await Promise.all(running);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+  if (setupError !== undefined) throw setupError;
+}
+
+async function execute(job: EvalJob, plan: EvalPlan, run: PlannedRun, width: number, listener: EvalListener, signal: AbortSignal): Promise<void> {
+  const scorer = job.scorer?.(run.problem.problem);
+  const resumed = run.state.kind !== 'missing';
+  const prepared = resumed
+    ? await resumeRun(run.file, { backend: job.backend, scorer, concurrency: width }, signal)
+    : await prepareRun({
+      backend: job.backend,
+      problem: run.problem.problem,
+      outFile: run.file,
+      spec: buildSpec({
+        ...job.spec,
+        sampling: { ...job.spec.sampling, seed: plan.settings.sampling.seed },
+        params: withN(job.spec.params, run.n),
+        concurrency: width,
+        scorer,
+      }),
+    }, signal);
+  listener.started?.(run, resumed, prepared.recorder);
+  let ended: RunEndedEvent;
+  try {
+    ended = await executeRun(job.backend, prepared.recorder, prepared.spec, signal);
+  } finally {
+    prepared.recorder.close();
+  }
+  run.state = { kind: 'ended', ended };
+  listener.ended?.(run, ended);
+}
+
+const withN = (params: Record<string, unknown> | undefined, n: number | undefined) => (n === undefined ? { ...params } : { ...params, n });
+
+/** A counting semaphore where a run takes several slots at once; first come, first served, so a
+ * wide run is not starved by narrow ones behind it. */
+class Slots {
+  private readonly waiting: { need: number; wake: () => void }[] = [];
+
+  constructor(private free: number) {}
+
+  take(need: number): Promise<void> {
+    if (!this.waiting.length && need <= this.free) {
+      this.free -= need;
+      return Promise.resolve();
+    }
+    return new Promise((wake) => this.waiting.push({ need, wake }));
+  }
+
+  give(count: number): void {
+    this.free += count;
+    while (this.waiting.length && this.waiting[0].need <= this.free) {
+      const next = this.waiting.shift()!;
+      this.free -= next.need;
+      next.wake();
+    }
+  }
+}
