@@ -13,6 +13,7 @@ const END = '<!-- strategies:end -->';
 function range(p: ParamSpec): string {
   if (p.kind === 'choice') return (p.choices ?? []).map((c) => `\`${c}\``).join(' · ');
   if (p.kind === 'bool') return '`true` · `false`';
+  if (p.kind === 'text') return 'text';
   const kind = p.kind === 'int' ? 'integer' : 'number';
   if (p.min !== undefined && p.max !== undefined) return `${kind} ${p.min}–${p.max}`;
   if (p.min !== undefined) return `${kind} ≥ ${p.min}`;
@@ -28,7 +29,7 @@ export function strategySection(): string {
     parts.push(`#### \`${s.name}\` — ${s.title}`, '', `${capitalised(s.description)}.${s.scored ? ' Needs a scorer (`--scorer`).' : ''}${s.defaultTemperature !== undefined ? ` Default temperature ${s.defaultTemperature}.` : ''}`, '');
     if (s.params.length) {
       parts.push('| parameter | flag | default | values | meaning |', '|---|---|---|---|---|');
-      for (const p of s.params) parts.push(`| \`${p.name}\` | \`${flag(p.name)}\` | \`${String(p.default)}\` | ${range(p)} | ${p.description} |`);
+      for (const p of s.params) parts.push(`| \`${p.name}\` | \`${flag(p.name)}\` | \`${String(p.default)}\` | ${range(p)} | ${p.description.replace(/\|/g, '\\|')} |`);
       parts.push('');
     }
   }

@@ -193,6 +193,8 @@ describe('resume', () => {
       const tree = replay(logged.header, logged.events);
       assert.equal([...tree.nodes.values()].filter((n) => n.kind === 'answer').length, 6);
       for (const node of finishedNodes) assert.equal(tree.nodes.get(node.id)?.text, node.text, `${node.id} unchanged`);
+      const added = logged.events.filter((e) => e.type === 'node_added').map((e) => e.id);
+      assert.equal(new Set(added).size, added.length, 'no id is used twice (a cut step is written again under a new id)');
       const cut = [...tree.nodes.values()].filter((n) => n.stopReason === 'cancelled');
       assert.ok(cut.every((n) => n.status === 'pruned' && /interrupted/.test(n.pruneReason ?? '')), 'steps cut off mid-sentence are pruned, written again');
       assert.equal(ended.result?.votes && Object.values(ended.result.votes).reduce((a, b) => a + b, 0), 6);
@@ -216,6 +218,16 @@ describe('resume', () => {
       assert.equal(again.tornTail, false, 'the torn line was cut before appending');
       const answers = (t: RunTree) => [...t.nodes.values()].filter((n) => n.kind === 'answer').map((n) => `${n.id}=${n.text}`).sort();
       assert.deepEqual(answers(replay(again.header, again.events)), answers(replay(logged.header, logged.events)), 'the same answers as the uninterrupted run');
+
+      // Cut between an answer leaf and its verdict: the leaf is not added twice.
+      const leafAt = lines.findIndex((l) => l.includes('"kind":"answer"'));
+      fs.writeFileSync(outFile, lines.slice(0, leafAt + 1).join('\n') + '\n');
+      const again2 = await resumeRun(outFile, { backend });
+      await executeRun(backend, again2.recorder, again2.spec).finally(() => again2.recorder.close());
+      const relogged = await readRunFile(outFile);
+      const leaves = relogged.events.filter((e) => e.type === 'node_added' && e.kind === 'answer').map((e) => e.id);
+      assert.equal(new Set(leaves).size, leaves.length, 'each answer leaf once');
+      assert.deepEqual(answers(replay(relogged.header, relogged.events)), answers(replay(logged.header, logged.events)));
 
       const imported = path.join(tempDir(), 'imported.run.jsonl');
       fs.writeFileSync(imported, JSON.stringify({ ...logged.header, importedFrom: 'processbench:x.json#0' }) + '\n');

@@ -111,6 +111,7 @@ describe('qalign against the test server', () => {
       if (answer) weights[answer] = (weights[answer] ?? 0) + 1;
     }
     assert.deepEqual(ended.result?.weights, weights, 'each state after the burn-in counts once per step it held');
+    assert.deepEqual(ended.result?.votes, weights, 'the run\'s votes are the same state counts, not one per proposal');
     const top = Math.max(...Object.values(weights));
     assert.equal(weights[ended.result?.answer ?? ''], top);
     assert.equal(tree.nodes.get(ended.result?.selected ?? '')?.answer?.normalized, ended.result?.answer);

@@ -45,8 +45,17 @@ export class AnswerBallot {
   /** Adds one vote for `raw`. A `verdict` the source already gives (an imported dataset's label)
    * stands in for the gold-answer check. */
   cast(raw: string, verdict?: { correct: boolean }): Cast {
+    return this.place(raw, 1, verdict);
+  }
+
+  /** What `cast` would record for `raw`, without a vote (the group is made if new, with no votes). */
+  describe(raw: string): Cast {
+    return this.place(raw, 0);
+  }
+
+  private place(raw: string, votes: number, verdict?: { correct: boolean }): Cast {
     const group = this.groupOf(raw);
-    group.votes++;
+    group.votes += votes;
     const graded = verdict ? { correct: verdict.correct } : this.gradeAgainstGold(raw);
     group.correct ??= graded.correct;
     return { normalized: group.label, ...graded };
@@ -67,7 +76,7 @@ export class AnswerBallot {
   result(): BallotResult {
     const votes: Record<string, number> = {};
     let best: Group | undefined;
-    for (const g of this.groups) {
+    for (const g of this.groups.filter((group) => group.votes > 0)) {
       votes[g.label] = g.votes;
       if (!best || g.votes > best.votes) best = g;
     }

@@ -113,16 +113,18 @@ export class SearchContext {
       // A step cut off mid-sentence when the run stopped: the resumed run writes it afresh.
       if (cut.status !== 'pruned') this.recorder.emit({ type: 'node_pruned', t: this.recorder.now(), id: cut.id, reason: 'interrupted; written again on resume' });
     }
-    return this.scheduler.run((signal) => this.generate(kept.at(-1)?.id ?? parent, kept.map((n) => n.id), opts, signal));
+    // New steps are numbered after every logged one, the cut ones included, so no id is used twice.
+    return this.scheduler.run((signal) => this.generate(kept.at(-1)?.id ?? parent, kept.map((n) => n.id), logged.length, opts, signal));
   }
 
-  /** Extracts the chain's final answer into an answer leaf `<lane>.answer` and casts its vote. Returns
-   * the leaf's id, or undefined when the chain has no answer. */
-  conclude(last: string, lane: string): string | undefined {
+  /** Extracts the chain's final answer into an answer leaf `<lane>.answer` and, unless `vote` is
+   * false (a strategy that counts votes its own way), casts its vote. Returns the leaf's id, or
+   * undefined when the chain has no answer. */
+  conclude(last: string, lane: string, { vote = true } = {}): string | undefined {
     const id = `${lane}.answer`;
     const logged = this.recorder.tree.nodes.get(id);
     if (logged?.answer?.raw) {
-      this.ballot.cast(logged.answer.raw);
+      if (vote) this.ballot.cast(logged.answer.raw);
       return id;
     }
     if (last === ROOT_ID || this.node(last).answer) return undefined; // nothing written, or concluded before without an answer
@@ -133,9 +135,17 @@ export class SearchContext {
       this.recorder.emit({ type: 'answer_extracted', t, id: last, raw: null, normalized: null });
       return undefined;
     }
-    this.recorder.emit({ type: 'node_added', t, id, parent: last, kind: 'answer', text: found.answer, ...(sample !== undefined && { sample }) });
-    this.recorder.emit({ type: 'answer_extracted', t, id, raw: found.answer, rule: found.rule, ...this.ballot.cast(found.answer) });
+    // A log cut between the leaf and its verdict has the leaf already: only the verdict is missing.
+    if (!logged) this.recorder.emit({ type: 'node_added', t, id, parent: last, kind: 'answer', text: found.answer, ...(sample !== undefined && { sample }) });
+    const grouped = vote ? this.ballot.cast(found.answer) : this.ballot.describe(found.answer);
+    this.recorder.emit({ type: 'answer_extracted', t, id, raw: found.answer, rule: found.rule, ...grouped });
     return id;
+  }
+
+  /** One more vote for the answer of an existing answer leaf. */
+  vote(answerLeaf: string): void {
+    const raw = this.node(answerLeaf).answer?.raw;
+    if (raw) this.ballot.cast(raw);
   }
 
   /** Step scores of the chain ending at `id`, from the root, scoring the steps not yet scored. Steps
@@ -191,15 +201,16 @@ export class SearchContext {
     return last === undefined || FINAL_ANSWER.test(last.text);
   }
 
-  private async generate(from: string, kept: string[], opts: ExtendOptions, signal: AbortSignal): Promise<Extension> {
+  private async generate(from: string, kept: string[], numbered: number, opts: ExtendOptions, signal: AbortSignal): Promise<Extension> {
     const { recorder, generation } = this;
     const ids = [...kept];
+    let next = numbered;
     let parent = from;
     let stepStarted = Date.now();
     let stream = new StepStream();
     let counted = 0;
     const add = ({ text, tokens }: CutStep, stopReason?: StopReason) => {
-      const id = `${opts.lane}.${ids.length}`;
+      const id = `${opts.lane}.${next++}`;
       const now = Date.now();
       recorder.emit({
         type: 'node_added', t: recorder.now(), id, parent, kind: 'step', text,

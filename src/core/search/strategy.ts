@@ -1,5 +1,6 @@
 /** What a strategy declares: its parameters (with the reference implementations' defaults, so the
  * CLI, the extension's Search… prompts and the README all read one table) and how it runs. */
+import { AGGREGATIONS } from '../reward/types';
 import type { SearchContext } from './context';
 
 export type ParamValue = number | string | boolean;
@@ -7,7 +8,7 @@ export type StrategyParams = Record<string, ParamValue>;
 
 export interface ParamSpec {
   name: string;
-  kind: 'int' | 'number' | 'choice' | 'bool';
+  kind: 'int' | 'number' | 'choice' | 'bool' | 'text';
   default: ParamValue;
   min?: number;
   max?: number;
@@ -61,6 +62,9 @@ function checkParam(spec: ParamSpec, raw: unknown): ParamValue {
     case 'choice':
       if (typeof raw === 'string' && spec.choices?.includes(raw)) return raw;
       return fail(`one of ${spec.choices?.join(', ')}`);
+    case 'text':
+      if (typeof raw === 'string' && raw.trim()) return raw;
+      return fail('some text');
     case 'int':
     case 'number': {
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() ? Number(raw) : Number.NaN;
@@ -72,6 +76,12 @@ function checkParam(spec: ParamSpec, raw: unknown): ParamValue {
     }
   }
 }
+
+/** How a chain's step scores make one number, shared by every scored strategy. */
+export const AGGREGATION_PARAM: ParamSpec = {
+  name: 'aggregation', kind: 'choice', default: 'last', choices: AGGREGATIONS,
+  description: 'how a chain\'s step scores make its score: the last step\'s, the minimum, the product or the mean',
+};
 
 /** Typed reads of resolved parameters. */
 export const num = (params: StrategyParams, name: string): number => params[name] as number;

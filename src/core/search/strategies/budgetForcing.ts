@@ -14,8 +14,8 @@
 import { ROOT_ID } from '../../trace/schema';
 import { num, str, type Strategy } from '../strategy';
 
-/** The trigger lists offered; a list is its triggers joined by ` / `, used in turn. */
-export const TRIGGER_LISTS = ['Wait,', 'Wait, / Let me double-check.', 'Hmm, / Wait, / Let me double-check.'] as const;
+/** Triggers in one parameter: ` / ` separates them (a `|` would break tables and shells alike). */
+const TRIGGER_SEPARATOR = ' / ';
 
 /** The token allowance of each forced round: `initialTokens · growth^k` for k = 0 … count−1. */
 export function allowances(initialTokens: number, growth: number, count: number): number[] {
@@ -29,8 +29,8 @@ export const budgetForcing: Strategy = {
   params: [
     { name: 'maxWaits', kind: 'int', default: 1, min: 0, max: 64, description: 'how many times the model is made to go on when it tries to finish (s1\'s NUM_IGNORE)' },
     {
-      name: 'triggers', kind: 'choice', default: TRIGGER_LISTS[0], choices: TRIGGER_LISTS,
-      description: 'text written for the model to continue from; a ` / `-separated list is used in turn',
+      name: 'triggers', kind: 'text', default: 'Wait,',
+      description: 'text written for the model to continue from, e.g. `Wait,`; several separated by ` / ` are used in turn',
     },
     { name: 'initialTokens', kind: 'int', default: 512, min: 1, description: 'token allowance of the first forced round' },
     { name: 'growth', kind: 'number', default: 2, min: 1, description: 'factor by which each later round\'s allowance grows' },
@@ -38,7 +38,7 @@ export const budgetForcing: Strategy = {
   scored: false,
   defaultTemperature: 0,
   async run(ctx, params) {
-    const triggers = str(params, 'triggers').split(' / ');
+    const triggers = str(params, 'triggers').split(TRIGGER_SEPARATOR).map((t) => t.trim()).filter(Boolean);
     const rounds = allowances(num(params, 'initialTokens'), num(params, 'growth'), num(params, 'maxWaits'));
     const seed = ctx.generation.sampling.seed;
     let ext = await ctx.extend(ROOT_ID, { lane: 'b0', seed, sample: 0 });

@@ -4,11 +4,11 @@
  * there. Priors come from the children's mean token logprob (softmax over siblings, as OpenR
  * normalises exp(mean logprob)); values come from the scorer. Iterations run one after another so
  * the search is deterministic; the expansions of one iteration run concurrently. */
-import { AGGREGATIONS, aggregate, type Aggregation } from '../../reward/types';
+import { aggregate, type Aggregation } from '../../reward/types';
 import { ROOT_ID } from '../../trace/schema';
 import { meanLogprob, type SearchContext } from '../context';
 import { settleAll } from '../settle';
-import { num, str, type Strategy } from '../strategy';
+import { AGGREGATION_PARAM, num, str, type Strategy } from '../strategy';
 
 /** What PUCT reads of a child. */
 export interface PuctChild {
@@ -81,10 +81,7 @@ export const mcts: Strategy = {
     { name: 'cPuct', kind: 'number', default: 1.25, min: 0, description: 'exploration weight c in Q + c·P·√N_parent/(1+N) (OpenR\'s pb_c_init)' },
     { name: 'expansions', kind: 'int', default: 4, min: 1, max: 64, description: 'one-step children sampled when a node is expanded (OpenR\'s tree_max_width)' },
     { name: 'maxDepth', kind: 'int', default: 50, min: 1, max: 1000, description: 'steps from the root after which a chain is not expanded further (OpenR\'s tree_max_depth)' },
-    {
-      name: 'aggregation', kind: 'choice', default: 'last', choices: AGGREGATIONS,
-      description: 'how a chain\'s step scores make a node\'s value: last step, min, product or mean',
-    },
+    AGGREGATION_PARAM,
     {
       name: 'finalBy', kind: 'choice', default: 'visits', choices: FINAL_BY,
       description: 'the answer: the answered chain visited most, the one with the best mean value, or a vote over every answered chain',

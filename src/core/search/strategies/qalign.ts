@@ -13,11 +13,11 @@
  * Rejected proposals stay in the tree, pruned with both rewards. The answer is QAlign's vote: every
  * step of the chain counts the state it is in (a rejection counts the kept state again), from
  * `burnIn` on; the counts per answer are the run's weights. */
-import { AGGREGATIONS, aggregate, type Aggregation } from '../../reward/types';
+import { aggregate, type Aggregation } from '../../reward/types';
 import { ROOT_ID } from '../../trace/schema';
 import type { SearchContext } from '../context';
 import { seededRandom } from '../random';
-import { num, str, type Strategy } from '../strategy';
+import { AGGREGATION_PARAM, num, str, type Strategy } from '../strategy';
 
 /** The Metropolis–Hastings acceptance probability of moving from a chain with reward `r` and `n`
  * steps to a proposal with reward `rNew` and `nNew` steps. */
@@ -48,10 +48,7 @@ export const qalign: Strategy = {
     { name: 'steps', kind: 'int', default: 100, min: 1, max: 100000, description: 'proposals made after the first chain (QAlign\'s default chain length)' },
     { name: 'beta', kind: 'number', default: 1, min: 0.0001, description: 'temperature β of the target p(y)·exp(r/β): smaller trusts the scorer more' },
     { name: 'burnIn', kind: 'int', default: 0, min: 0, description: 'states at the start of the chain left out of the vote' },
-    {
-      name: 'aggregation', kind: 'choice', default: 'last', choices: AGGREGATIONS,
-      description: 'how a chain\'s step scores make its reward: last step, min, product or mean',
-    },
+    AGGREGATION_PARAM,
   ],
   scored: true,
   defaultTemperature: 1,
@@ -86,12 +83,14 @@ async function propose(ctx: SearchContext, prefix: string[], lane: string, seed:
     ctx.fail({ lane }, 'the model returned an empty response');
     return undefined;
   }
-  const answer = ctx.conclude(ext.last, lane);
+  // Votes are the chain's states, counted below, not every proposal.
+  const answer = ctx.conclude(ext.last, lane, { vote: false });
   const reward = aggregate((await ctx.score(answer ?? ext.last)).filter(Number.isFinite), how);
   return { steps: [...prefix, ...ext.ids], ...(answer !== undefined && { answer }), reward };
 }
 
-/** QAlign's majority vote over the chain's states: each state counts once per step it held. The
+/** QAlign's majority vote over the chain's states: each state counts once per step it held (and so
+ * do the run's votes). The
  * selected leaf is the first state's with the winning answer (ties: the answer reached first). */
 function vote(ctx: SearchContext, states: readonly State[]): { selected?: string; weights: Record<string, number> } {
   const weights: Record<string, number> = {};
@@ -100,6 +99,7 @@ function vote(ctx: SearchContext, states: readonly State[]): { selected?: string
     const group = s.answer === undefined ? undefined : ctx.node(s.answer).answer?.normalized;
     if (!group || !s.answer) continue;
     weights[group] = (weights[group] ?? 0) + 1;
+    ctx.vote(s.answer);
     if (!firstLeaf.has(group)) firstLeaf.set(group, s.answer);
   }
   const winner = Object.entries(weights).reduce<[string, number] | undefined>((w, e) => (!w || e[1] > w[1] ? e : w), undefined);

@@ -1,11 +1,11 @@
 /** Strategies over independent chains sampled from the problem: `cot` (one greedy chain), `majority`
  * (self-consistency: the most common answer), `best-of-n` (the chain the scorer likes best) and
  * `weighted` (answers weighted by their chains' scores, summed per answer). */
-import { AGGREGATIONS, aggregate, type Aggregation } from '../../reward/types';
+import { aggregate, type Aggregation } from '../../reward/types';
 import { ROOT_ID } from '../../trace/schema';
 import type { SearchContext } from '../context';
 import { settleAll } from '../settle';
-import { num, str, type ParamSpec, type Strategy, type StrategyParams } from '../strategy';
+import { AGGREGATION_PARAM, num, str, type ParamSpec, type Strategy, type StrategyParams } from '../strategy';
 
 export interface SampledChain {
   sample: number;
@@ -15,10 +15,6 @@ export interface SampledChain {
 }
 
 const N: ParamSpec = { name: 'n', kind: 'int', default: 8, min: 1, max: 4096, description: 'chains sampled' };
-const AGGREGATION: ParamSpec = {
-  name: 'aggregation', kind: 'choice', default: 'last', choices: AGGREGATIONS,
-  description: 'how a chain\'s step scores make its score: last step, min, product or mean',
-};
 
 /** Samples `count` chains (lanes `s0`, `s1`…, chain i seeded base+i) and concludes each with its answer. */
 export async function sampleChains(ctx: SearchContext, count: number): Promise<SampledChain[]> {
@@ -78,7 +74,7 @@ export const bestOfN: Strategy = {
   name: 'best-of-n',
   title: 'Best-of-N',
   description: 'n chains, the one with the best score wins',
-  params: [N, AGGREGATION],
+  params: [N, AGGREGATION_PARAM],
   scored: true,
   async run(ctx, params) {
     const scored = await scoredAnswers(ctx, params);
@@ -92,7 +88,7 @@ export const weightedMajority: Strategy = {
   name: 'weighted',
   title: 'Weighted majority',
   description: 'n chains, each answer weighted by the summed scores of its chains',
-  params: [N, AGGREGATION],
+  params: [N, AGGREGATION_PARAM],
   scored: true,
   async run(ctx, params) {
     const scored = await scoredAnswers(ctx, params);
