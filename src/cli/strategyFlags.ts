@@ -101,17 +101,34 @@ const showValue = (v: unknown) => (typeof v === 'string' && !/^[\w.-]+$/.test(v)
 
 function paramUsage(p: ParamSpec): string {
   const flag = `--${flagName(p.name)}`;
-  if (p.kind === 'bool') return `${flag} | --no-${flagName(p.name)}`;
-  if (p.kind === 'choice') return `${flag} ${plainChoices(p) ? (p.choices ?? []).join('|') : 'TEXT'}`;
-  return `${flag} ${p.kind === 'int' ? 'N' : 'X'}`;
+  switch (p.kind) {
+    case 'bool':
+      return `${flag} | --no-${flagName(p.name)}`;
+    case 'choice':
+      return `${flag} ${plainChoices(p) ? (p.choices ?? []).join('|') : 'TEXT'}`;
+    case 'text':
+      return `${flag} TEXT`;
+    case 'int':
+      return `${flag} N`;
+    case 'number':
+      return `${flag} X`;
+  }
 }
 
 /** What a value may be, where the usage does not already show it. */
 function valueRange(p: ParamSpec): string | undefined {
-  if (p.kind === 'bool' || (p.kind === 'choice' && plainChoices(p))) return undefined;
-  if (p.kind === 'choice') return `one of ${(p.choices ?? []).map(showValue).join(', ')}`;
-  const kind = p.kind === 'int' ? 'integer' : 'number';
-  if (p.min !== undefined && p.max !== undefined) return `${kind} ${p.min}–${p.max}`;
-  if (p.min !== undefined) return `${kind} ≥ ${p.min}`;
-  return p.max === undefined ? kind : `${kind} ≤ ${p.max}`;
+  switch (p.kind) {
+    case 'bool':
+    case 'text':
+      return undefined;
+    case 'choice':
+      return plainChoices(p) ? undefined : `one of ${(p.choices ?? []).map(showValue).join(', ')}`;
+    case 'int':
+    case 'number': {
+      const kind = p.kind === 'int' ? 'integer' : 'number';
+      if (p.min !== undefined && p.max !== undefined) return `${kind} ${p.min}–${p.max}`;
+      if (p.min !== undefined) return `${kind} ≥ ${p.min}`;
+      return p.max === undefined ? kind : `${kind} ≤ ${p.max}`;
+    }
+  }
 }
