@@ -90,12 +90,16 @@ describe('the settings check', () => {
     sampling: { temperature: 0.7, topP: 0.95, seed: 4, maxTokens: 100 }, logprobs: true, scorer: { name: 'confidence' },
   };
 
-  test('a new folder records them; the same ones continue; each differing one is named', () => {
+  test('a new folder records them; the same ones continue; once it has runs, each differing one is named', () => {
     const dir = tempDir();
     claimEvalDir(dir, settings);
     assert.ok(fs.existsSync(path.join(dir, 'eval.json')) && fs.existsSync(path.join(dir, 'runs')));
     assert.doesNotThrow(() => claimEvalDir(dir, structuredClone(settings)));
     const other = { ...settings, dataset: { file: 'd.jsonl', sha256: 'bb' }, params: { aggregation: 'min' }, model: 'm2', scorer: undefined };
+    // No run was made yet (say the model name was mistyped): the new settings replace the old.
+    claimEvalDir(dir, other);
+    claimEvalDir(dir, settings);
+    fs.writeFileSync(path.join(dir, 'runs', 'a-best-of-n-n1.run.jsonl'), `${HEADER}\n`);
     assert.throws(() => claimEvalDir(dir, other), (err: unknown) => {
       assert.ok(err instanceof SettingsMismatch);
       assert.deepEqual(err.differences, [

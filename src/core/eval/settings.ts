@@ -48,11 +48,20 @@ export function claimEvalDir(dir: string, settings: EvalSettings): void {
   const saved = readSettings(dir);
   if (saved) {
     const differences = differencesFrom(saved, settings);
-    if (differences.length) throw new SettingsMismatch(differences, dir);
-    return;
+    if (!differences.length) return;
+    // A folder without runs (its first start failed before one began) has nothing to mix with.
+    if (hasRuns(dir)) throw new SettingsMismatch(differences, dir);
   }
   fs.mkdirSync(path.join(dir, 'runs'), { recursive: true });
   fs.writeFileSync(path.join(dir, SETTINGS_FILE), JSON.stringify(settings, null, 2) + '\n');
+}
+
+function hasRuns(dir: string): boolean {
+  try {
+    return fs.readdirSync(path.join(dir, 'runs')).some((f) => f.endsWith('.run.jsonl'));
+  } catch {
+    return false;
+  }
 }
 
 /** Each setting that differs, said as "<setting>: <then>, now <now>". */
