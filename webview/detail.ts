@@ -7,6 +7,7 @@ import { formatDuration, meanLogprob } from './format';
 import { correctnessMark } from './legend';
 import { mathTextToHtml, texToHtml } from './math';
 import type { RunModel } from './runModel';
+import { nodeScore } from './scores';
 
 const LABEL_TEXT: Record<NonNullable<TreeNode['label']>['label'], string> = {
   correct: 'correct',
@@ -65,8 +66,28 @@ const RULE_TEXT: Record<AnswerRule, string> = {
   'last-number': 'last number (fallback)',
 };
 
+/** The search's view of a node in a few words, for the tooltip: its score, MCTS visits and value,
+ * and why it was pruned. */
+export function glanceFacts(model: RunModel, node: TreeNode): string[] {
+  const facts: string[] = [];
+  const score = nodeScore(node, model.score);
+  if (score !== undefined && model.score) facts.push(`${model.score.label}: ${score.toFixed(2)}`);
+  const mcts = visitsText(node);
+  if (mcts) facts.push(mcts);
+  if (node.selected) facts.push('selected by the search');
+  if (node.status === 'pruned') facts.push(`pruned: ${node.pruneReason ?? 'no reason given'}`);
+  return facts;
+}
+
+/** "8 visits · value 0.71": how often MCTS went through the node and the mean value backed up. */
+function visitsText(node: TreeNode): string | undefined {
+  if (!node.visits) return undefined;
+  return `${node.visits} ${node.visits === 1 ? 'visit' : 'visits'} · value ${((node.valueSum ?? 0) / node.visits).toFixed(2)}`;
+}
+
 function facts(model: RunModel, node: TreeNode): HTMLElement[] {
   const rows: HTMLElement[][] = [fact('kind', node.kind)];
+  if (node.selected) rows.push(fact('selected', 'the answer the search chose'));
   if (node.status === 'pruned') rows.push(fact('pruned', node.pruneReason ?? 'yes'));
   const failure = model.failureOf(node);
   if (failure) rows.push(fact('error', failure));
@@ -80,7 +101,14 @@ function facts(model: RunModel, node: TreeNode): HTMLElement[] {
   }
   if (node.latencyMs !== undefined) rows.push(fact('latency', formatDuration(node.latencyMs)));
   if (node.stopReason) rows.push(fact('stop reason', node.stopReason));
-  for (const [scorer, score] of Object.entries(node.scores)) rows.push(fact(`score (${scorer})`, score.toFixed(3)));
+  for (const [scorer, score] of Object.entries(node.scores)) {
+    const name = scorer === model.score?.scorer ? model.score.label : scorer;
+    rows.push(fact(`score (${name})`, score.toFixed(3)));
+  }
+  if (node.visits) {
+    rows.push(fact('visits', String(node.visits)));
+    rows.push(fact('mean value', ((node.valueSum ?? 0) / node.visits).toFixed(3)));
+  }
   const answer = answerValue(node);
   if (answer) rows.push(fact('answer', answer));
   if (node.answer?.rule) rows.push(fact('found by', RULE_TEXT[node.answer.rule]));
@@ -107,7 +135,8 @@ export function renderDetail(el: HTMLElement, model: RunModel, node: TreeNode, a
     h('div', { class: 'detail-body' },
       // What the source says the step does (thought-anchors function tags, "thinking").
       node.tags?.length ? h('div', { class: 'tags', attrs: { 'aria-label': 'tags' } }, ...node.tags.map((t) => h('span', { class: 'tag' }, t))) : null,
-      h('div', { class: 'node-text', html: mathTextToHtml(node.text) }),
+      // An answer leaf's text is the extracted answer itself: LaTeX without delimiters.
+      h('div', { class: 'node-text', html: node.kind === 'answer' ? texToHtml(node.text) : mathTextToHtml(node.text) }),
       h('dl', { class: 'facts' }, ...facts(model, node)),
     ),
     h('div', { class: 'detail-actions' }, open),

@@ -6,14 +6,18 @@ import type { RunModel } from './runModel';
 function strategyLabel(model: RunModel): string {
   const { name } = model.tree.header.strategy;
   const n = model.plannedSamples();
-  return n === undefined ? name : `${name} · n=${n}`;
+  const iterations = model.plannedIterations();
+  if (n !== undefined) return `${name} · n=${n}`;
+  return iterations === undefined ? name : `${name} · ${iterations} iterations`;
 }
 
 function status(model: RunModel): { text: string; kind: string } {
   const ended = model.tree.ended;
   if (!ended) {
     const n = model.plannedSamples();
+    const iterations = model.plannedIterations();
     const done = model.finishedSamples();
+    if (iterations !== undefined) return { text: `running · iteration ${model.tree.iterations ?? 0}/${iterations}`, kind: 'running' };
     return { text: n === undefined ? `running · ${done} done` : `running · ${done}/${n} samples`, kind: 'running' };
   }
   if (ended.status === 'failed') return { text: ended.error ? `failed: ${ended.error}` : 'failed', kind: 'failed' };
@@ -56,6 +60,7 @@ export function renderHeader(el: HTMLElement, model: RunModel): void {
         : [h('span', { class: 'tokens' }, tokensLabel(model)), h('span', { class: 'wall' }, formatDuration(model.wallMs()))]),
       h('span', { class: 'label', title: model.label }, model.label),
     ),
+    ...(model.tree.ended?.stoppedBy ? [h('div', { class: 'stopped' }, `stopped early: ${model.tree.ended.stoppedBy}`)] : []),
     ...model.tree.warnings.map((w) => h('div', { class: 'warning', attrs: { role: 'status' } }, w)),
     ...failureLines(model).map((line) => h('div', { class: 'failure' }, line)),
   );

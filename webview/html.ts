@@ -38,7 +38,9 @@ export function webviewHtml(o: WebviewHtmlOptions): string {
 <body>
 <div id="app" class="app">
   <header id="run-header" class="run-header" aria-live="polite"></header>
+  <section id="key" class="key" aria-label="What the colours, sizes and lines mean" hidden></section>
   <section id="legend" class="legend" aria-label="Answer groups"></section>
+  <div id="scrubber" class="scrubber" hidden></div>
   <main id="tree" class="tree-area">
     <svg id="tree-svg" class="tree-svg" role="tree" aria-label="Trajectory tree"></svg>
     <div id="toolbar" class="tree-toolbar" hidden><button id="fit" type="button" class="tool-button" title="Fit the whole tree into view">Fit</button></div>

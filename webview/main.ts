@@ -4,8 +4,10 @@ import type { HostToWebview, WebviewToHost } from './protocol';
 import { hideDetail, renderDetail } from './detail';
 import { byId, h } from './dom';
 import { renderHeader } from './header';
+import { renderKey } from './key';
 import { renderLegend } from './legend';
 import { RunModel } from './runModel';
+import { iterationCut, Scrubber } from './scrubber';
 import { TreeView } from './treeView';
 import { ViewStateStore, type StateApi } from './viewState';
 
@@ -15,12 +17,22 @@ const vscode = acquireVsCodeApi();
 const store = new ViewStateStore(vscode);
 const headerEl = byId('run-header');
 const legendEl = byId('legend');
+const keyEl = byId('key');
 const detailEl = byId('detail');
 const messageEl = byId('message');
 const toolbarEl = byId('toolbar');
 
 let model: RunModel | undefined;
+/** What the tree draws: the whole run, or the run as it stood at the scrubber's iteration. */
+let shown: RunModel | undefined;
 let selectedId: string | undefined;
+
+const scrubber = new Scrubber(byId('scrubber'), (k) => guarded(() => {
+  if (!model) return;
+  shown = k === undefined ? model : model.at(iterationCut(model.events, k));
+  renderShown(false);
+  showDetail();
+}));
 
 const view = new TreeView(byId<SVGSVGElement>('tree-svg'), byId('tooltip'), {
   select: (id) => guarded(() => select(id)),
@@ -29,18 +41,28 @@ const view = new TreeView(byId<SVGSVGElement>('tree-svg'), byId('tooltip'), {
   },
 });
 
+/** The header always tells the whole run; a scrubbed view keeps its iteration while the run grows
+ * (the log only grows at the end, so the replayed prefix stays what it was). */
 function renderAll(grew: boolean): void {
   if (!model) return;
   renderHeader(headerEl, model);
-  renderLegend(legendEl, model);
-  view.render(model, selectedId, grew);
+  scrubber.update(model.tree.iterations);
+  if (scrubber.shown === undefined) shown = model;
+  renderShown(grew);
+}
+
+function renderShown(grew: boolean): void {
+  if (!shown) return;
+  renderKey(keyEl, shown);
+  renderLegend(legendEl, shown);
+  view.render(shown, selectedId, grew && shown === model);
 }
 
 function showDetail(): void {
-  const node = selectedId === undefined ? undefined : model?.node(selectedId);
-  if (!model || !node) return hideDetail(detailEl);
+  const node = selectedId === undefined ? undefined : shown?.node(selectedId);
+  if (!model || !shown || !node) return hideDetail(detailEl);
   const runId = model.runId;
-  renderDetail(detailEl, model, node, {
+  renderDetail(detailEl, shown, node, {
     openPath: (nodeId) => vscode.postMessage({ type: 'openPath', runId, nodeId }),
     close: () => select(undefined),
   });
@@ -50,7 +72,7 @@ function select(id: string | undefined): void {
   if (!model) return;
   selectedId = id;
   store.update(model.runId, { selected: id });
-  view.render(model, selectedId, false);
+  if (shown) view.render(shown, selectedId, false);
   showDetail();
 }
 
@@ -65,6 +87,7 @@ function handle(message: HostToWebview): void {
   switch (message.type) {
     case 'run': {
       model = new RunModel(message.header, message.events, message.label);
+      scrubber.reset();
       const saved = store.get(model.runId);
       selectedId = saved.selected !== undefined && model.node(saved.selected) ? saved.selected : undefined;
       messageEl.hidden = true;
@@ -86,11 +109,15 @@ function handle(message: HostToWebview): void {
     }
     case 'empty': {
       model = undefined;
+      shown = undefined;
       selectedId = undefined;
       view.clear();
       headerEl.replaceChildren();
       legendEl.replaceChildren();
       legendEl.hidden = true;
+      keyEl.hidden = true;
+      scrubber.reset();
+      scrubber.update(undefined);
       toolbarEl.hidden = true;
       hideDetail(detailEl);
       showMessage('empty', message.message, 'Runs appear here as a tree while they generate.');

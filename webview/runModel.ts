@@ -1,23 +1,44 @@
 /** The run being shown: the replayed tree plus what the views derive from it (answer groups in a
- * stable order, group colours, progress). Rebuilt by `replay`, grown by `applyEvent`. */
+ * stable order, group colours, progress, the scorer and the visit scale). Rebuilt by `replay`, grown
+ * by `applyEvent`; `at` replays a prefix of the log (the MCTS scrubber). */
 import type { RunEvent, RunHeader } from '../src/core/trace/schema';
 import { answerGroups, applyEvent, emptyTree, type AnswerGroup, type RunTree, type TreeNode } from '../src/core/trace/tree';
 import { GroupColors } from './colors';
 import { orderChildren, rankGroups, type GroupKey } from './order';
+import { scoreInfo, type ScoreInfo } from './scores';
+import { maxVisits } from './visits';
+
+/** What a replay of part of the log takes from the whole run, so nothing moves or recolours. */
+interface Pinned {
+  colors: GroupColors;
+  rank: GroupKey[];
+  maxVisits: number;
+}
 
 export class RunModel {
   readonly tree: RunTree;
-  readonly colors = new GroupColors();
+  readonly colors: GroupColors;
+  /** Every event so far, in order. */
+  readonly events: RunEvent[] = [];
   /** Answer groups, in display order (see order.ts). */
   groups: AnswerGroup[] = [];
   childOrder = new Map<string, string[]>();
   /** Time of the latest event, for the wall clock of a run still in progress. */
   lastEventMs = 0;
+  score: ScoreInfo | undefined;
+  /** The most visits of a node below the root (MCTS), the top of the size scale. */
+  maxVisits = 0;
   private rank: GroupKey[] = [];
 
-  constructor(header: RunHeader, events: readonly RunEvent[], readonly label: string) {
+  constructor(header: RunHeader, events: readonly RunEvent[], readonly label: string, private readonly pinned?: Pinned) {
     this.tree = emptyTree(header);
+    this.colors = pinned?.colors ?? new GroupColors();
     this.append(events);
+  }
+
+  /** The run as it stood after its first `count` events, drawn with this run's colours, order and scale. */
+  at(count: number): RunModel {
+    return new RunModel(this.tree.header, this.events.slice(0, count), this.label, { colors: this.colors, rank: this.rank, maxVisits: this.maxVisits });
   }
 
   get runId(): string {
@@ -27,14 +48,17 @@ export class RunModel {
   append(events: readonly RunEvent[]): void {
     for (const event of events) {
       applyEvent(this.tree, event);
+      this.events.push(event);
       this.lastEventMs = Math.max(this.lastEventMs, event.t);
     }
     const groups = answerGroups(this.tree);
-    this.rank = rankGroups(groups, this.rank);
-    this.groups = this.rank.map((key) => groups.find((g) => g.answer === key) as AnswerGroup);
+    this.rank = this.pinned?.rank ?? rankGroups(groups, this.rank);
+    this.groups = this.rank.flatMap((key) => groups.filter((g) => g.answer === key));
     // Colours are handed out in rank order the first time a group appears, then never change.
     for (const key of this.rank) this.colors.colorOf(key);
     this.childOrder = orderChildren(this.tree, this.rank);
+    this.score = scoreInfo(this.tree);
+    this.maxVisits = this.pinned?.maxVisits ?? maxVisits(this.tree);
   }
 
   node(id: string): TreeNode | undefined {
@@ -60,6 +84,12 @@ export class RunModel {
   plannedSamples(): number | undefined {
     const n = this.tree.header.strategy.params.n;
     return typeof n === 'number' ? n : undefined;
+  }
+
+  /** The planned MCTS iterations when the strategy declares them. */
+  plannedIterations(): number | undefined {
+    const k = this.tree.header.strategy.params.iterations;
+    return typeof k === 'number' ? k : undefined;
   }
 
   /** Samples that have finished: answered (or gave up without an answer) or failed. */

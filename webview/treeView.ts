@@ -6,18 +6,21 @@ import {
 } from 'd3';
 import type { NodeStatus } from '../src/core/trace/schema';
 import { pathTo, type TreeNode } from '../src/core/trace/tree';
-import { isErrorLabel, labelText, nodeTitle } from './detail';
+import { glanceFacts, isErrorLabel, labelText, nodeTitle } from './detail';
 import { h } from './dom';
 import { snippet } from './format';
-import { mathSnippetToHtml } from './math';
+import { mathSnippetToHtml, texToHtml } from './math';
 import type { GroupKey } from './order';
 import type { RunModel } from './runModel';
+import { nodeScore, scoreColor, STRONG_SCORE } from './scores';
 import type { ViewTransform } from './viewState';
+import { visitRadius } from './visits';
 
 /** Distance between neighbouring chains and between consecutive steps, in layout pixels. */
 const ROW = 22;
 const COL = 56;
 const RADIUS = { root: 9, step: 7, answer: 8 } as const;
+const MIN_LABEL_RADIUS = 6;
 /** Fitting never magnifies beyond this: a three-node tree should not fill the panel. */
 const MAX_FIT_SCALE = 1.6;
 const MIN_FIT_SCALE = 0.3;
@@ -70,6 +73,15 @@ function moveTo<E extends SVGElement, D>(sel: Selection<E, D, SVGGElement, unkno
   });
   if (animate) moved.transition().duration(MOVE_MS).attr(attr, value);
   else moved.attr(attr, value);
+}
+
+/** Pruned nodes and everything below them: a branch the search gave up on. */
+function prunedBranches(root: Point, model: RunModel): Set<string> {
+  const pruned = new Set<string>();
+  root.each((d) => {
+    if (model.node(d.data)?.status === 'pruned' || (d.parent && pruned.has(d.parent.data))) pruned.add(d.data);
+  });
+  return pruned;
 }
 
 function nodeLabel(node: TreeNode): string {
@@ -168,6 +180,8 @@ export class TreeView {
       const g = groups.get(id);
       return g === undefined || g === MIXED ? null : model.colors.colorOf(g);
     };
+    const pruned = prunedBranches(root, model);
+    const radius = model.maxVisits > 0 ? visitRadius(model.maxVisits) : undefined;
     const onPath = new Set(selectedId ? pathTo(model.tree, selectedId).map((n) => n.id) : []);
     const chosen = new Set<string>();
     for (const node of model.tree.nodes.values()) {
@@ -181,7 +195,7 @@ export class TreeView {
     links
       .classed('on-path', (d) => onPath.has(d.target.data))
       .classed('chosen', (d) => chosen.has(d.target.data))
-      .classed('pruned', (d) => model.node(d.target.data)?.status === 'pruned')
+      .classed('pruned', (d) => pruned.has(d.target.data))
       .style('--group-color', (d) => colorOf(d.target.data));
     moveTo(links, 'd', linkPath, animate);
 
@@ -212,7 +226,14 @@ export class TreeView {
       const node = model.node(d.data);
       if (!node) return;
       const g = select(els[i]);
+      const score = nodeScore(node, model.score);
       for (const status of STATUSES) g.classed(`status-${status}`, node.status === status);
+      g.classed('pruned-branch', pruned.has(d.data))
+        .classed('scored', score !== undefined)
+        .classed('score-strong', score !== undefined && score >= STRONG_SCORE)
+        .style('--score-color', () => (score === undefined ? null : scoreColor(score)))
+        .attr('data-score', () => (score === undefined ? null : String(score)))
+        .attr('data-visits', () => (node.visits === undefined ? null : String(node.visits)));
       g.classed('no-answer', node.answer?.normalized === null)
         .classed('label-error', isErrorLabel(node.label))
         .classed('label-correct', node.label?.label === 'correct')
@@ -226,8 +247,10 @@ export class TreeView {
         .attr('aria-selected', String(d.data === selectedId))
         .attr('aria-label', `${nodeTitle(node)}${node.label ? ` (${labelText(node.label)})` : ''}: ${snippet(node.text)}`)
         .style('--group-color', () => colorOf(d.data));
-      g.select('circle').attr('r', RADIUS[node.kind]);
-      g.select('text.node-label').text(nodeLabel(node));
+      const r = radius && node.kind !== 'root' ? radius(node.visits) : RADIUS[node.kind];
+      g.select('circle').attr('r', r);
+      // A step number does not fit in a node drawn small for few visits.
+      g.select('text.node-label').text(r >= MIN_LABEL_RADIUS ? nodeLabel(node) : '');
     });
     moveTo(nodes, 'transform', (d) => `translate(${d.y},${d.x})`, animate);
 
@@ -299,12 +322,18 @@ export class TreeView {
   }
 
   private showTooltip(id: string): void {
-    const node = this.model?.node(id);
+    const model = this.model;
+    const node = model?.node(id);
     const el = this.nodeLayer.select<SVGGElement>(`g.node[data-id="${CSS.escape(id)}"]`).node();
     const area = this.tooltip.parentElement;
-    if (!node || !el || !area) return;
+    if (!model || !node || !el || !area) return;
     const title = node.label ? `${nodeTitle(node)} · ${labelText(node.label)}` : nodeTitle(node);
-    this.tooltip.replaceChildren(h('div', { class: 'tooltip-title' }, title), h('div', { html: mathSnippetToHtml(node.text) }));
+    const facts = glanceFacts(model, node);
+    this.tooltip.replaceChildren(
+      h('div', { class: 'tooltip-title' }, title),
+      h('div', { html: node.kind === 'answer' ? texToHtml(node.text) : mathSnippetToHtml(node.text) }),
+      ...facts.map((fact) => h('div', { class: `tooltip-fact${fact.startsWith('pruned') ? ' tooltip-pruned' : ''}` }, fact)),
+    );
     this.tooltip.hidden = false;
     const box = el.getBoundingClientRect();
     const frame = area.getBoundingClientRect();

@@ -8,7 +8,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { webviewHtml } from '../../webview/html';
 import type { HostToWebview, WebviewToHost } from '../../webview/protocol';
-import { DARK_MODERN, LIGHT_MODERN, type Theme } from './themes';
+import { DARK_HIGH_CONTRAST, DARK_MODERN, LIGHT_MODERN, type Theme } from './themes';
 import { assertChromium, chromiumArgs, chromiumPath } from '../support/chromium';
 
 export const REPO = join(__dirname, '..', '..');
@@ -16,7 +16,8 @@ const SERVED_DIRS = ['dist', 'media'];
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript', '.css': 'text/css', '.woff2': 'font/woff2', '.woff': 'font/woff', '.ttf': 'font/ttf', '.map': 'application/json',
 };
-const THEMES: Record<string, Theme> = { dark: DARK_MODERN, light: LIGHT_MODERN };
+const THEMES: Record<ThemeName, Theme> = { dark: DARK_MODERN, light: LIGHT_MODERN, 'high-contrast': DARK_HIGH_CONTRAST };
+export type ThemeName = 'dark' | 'light' | 'high-contrast';
 
 export function assertBuilt(): void {
   for (const file of ['dist/webview.js', 'dist/katex/katex.min.css']) {
@@ -63,7 +64,7 @@ export async function startServer(): Promise<{ origin: string; server: Server }>
     }
     if (url.pathname === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(page(origin, THEMES[url.searchParams.get('theme') ?? 'dark'] ?? DARK_MODERN));
+      res.end(page(origin, THEMES[(url.searchParams.get('theme') ?? 'dark') as ThemeName] ?? DARK_MODERN));
       return;
     }
     const file = normalize(join(REPO, decodeURIComponent(url.pathname)));
@@ -91,7 +92,7 @@ export interface WebviewPage {
   errors: string[];
 }
 
-export async function openWebview(browser: Browser, origin: string, opts: { theme: 'dark' | 'light'; width: number; height: number }): Promise<WebviewPage> {
+export async function openWebview(browser: Browser, origin: string, opts: { theme: ThemeName; width: number; height: number }): Promise<WebviewPage> {
   const context = await browser.newContext({ viewport: { width: opts.width, height: opts.height }, deviceScaleFactor: 2 });
   const page = await context.newPage();
   const errors: string[] = [];

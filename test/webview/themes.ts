@@ -1,9 +1,10 @@
-/** The theme variables VS Code injects into webviews, with the values of its Dark Modern and
- * Light Modern themes (font variables as on Linux), for the variables the tree view uses. */
+/** The theme variables VS Code injects into webviews, with the values of its Dark Modern, Light
+ * Modern and Dark High Contrast themes (font variables as on Linux), for the variables the tree view
+ * uses. */
 
 export interface Theme {
   /** The class VS Code puts on <body>. */
-  kind: 'vscode-dark' | 'vscode-light';
+  kind: 'vscode-dark' | 'vscode-light' | 'vscode-high-contrast';
   /** `--vscode-*` variables, without the prefix. */
   vars: Record<string, string>;
 }
@@ -94,5 +95,44 @@ export const LIGHT_MODERN: Theme = {
     'inputValidation-errorBackground': '#f2dede',
     'inputValidation-errorBorder': '#be1100',
     'toolbar-hoverBackground': '#b8b8b850',
+  },
+};
+
+export const DARK_HIGH_CONTRAST: Theme = {
+  kind: 'vscode-high-contrast',
+  vars: {
+    ...fonts,
+    'editor-background': '#000000',
+    'sideBar-background': '#000000',
+    foreground: '#ffffff',
+    descriptionForeground: '#ffffffb3',
+    disabledForeground: '#a5a5a5',
+    'panel-border': '#6fc3df',
+    'widget-border': '#6fc3df',
+    contrastBorder: '#6fc3df',
+    contrastActiveBorder: '#f38518',
+    focusBorder: '#f38518',
+    errorForeground: '#f48771',
+    'editorWarning-foreground': '#ffd370',
+    'testing-iconPassed': '#73c991',
+    'testing-iconFailed': '#f14c4c',
+    'charts-red': '#f14c4c',
+    'charts-blue': '#3794ff',
+    'charts-yellow': '#cca700',
+    'charts-orange': '#d18616',
+    'charts-green': '#89d185',
+    'charts-purple': '#b180d7',
+    'badge-background': '#000000',
+    'badge-foreground': '#ffffff',
+    'button-background': '#000000',
+    'button-foreground': '#ffffff',
+    'button-border': '#6fc3df',
+    'button-secondaryBackground': '#000000',
+    'button-secondaryForeground': '#ffffff',
+    'editorHoverWidget-background': '#0c141f',
+    'editorHoverWidget-border': '#6fc3df',
+    'editorHoverWidget-foreground': '#ffffff',
+    'inputValidation-errorBackground': '#000000',
+    'inputValidation-errorBorder': '#6fc3df',
   },
 };

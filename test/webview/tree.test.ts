@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { openTraceSource } from '../../src/core/trace/import';
 import { parseRunText } from '../../src/core/trace/parse';
 import type { RunEvent } from '../../src/core/trace/schema';
-import { answerGroups, replay } from '../../src/core/trace/tree';
+import { answerGroups, pathTo, replay } from '../../src/core/trace/tree';
 import type { HostToWebview } from '../../webview/protocol';
 import {
   REPO, assertBuilt, cspViolations, launchBrowser, openWebview, posted, savedState, send, startServer, waitForReady,
@@ -185,7 +185,9 @@ describe('trajectory-tree webview', () => {
       { type: 'sample_failed', t, sample: failed.sample ?? 0, id: failed.id, message: 'connection reset by peer' },
     ] });
     assert.ok(await page.locator(`g.node.status-pruned[data-id="${pruned.id}"]`).isVisible());
-    assert.equal(await count(page, 'path.link.pruned'), 1);
+    const branch = [...tree.nodes.values()].filter((n) => pathTo(tree, n.id).some((a) => a.id === pruned.id));
+    assert.equal(await count(page, 'path.link.pruned'), branch.length, 'the pruned step and everything below it is dashed');
+    assert.equal(await count(page, 'g.node.pruned-branch'), branch.length);
     assert.ok(await page.locator(`g.node.status-error[data-id="${failed.id}"]`).isVisible());
     assert.match(await page.locator('#run-header .failure').innerText(), /failed: connection reset by peer/);
     await page.locator(`g.node[data-id="${pruned.id}"]`).click();
