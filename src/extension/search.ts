@@ -184,21 +184,27 @@ async function editValue(spec: ParamSpec, current: ParamValue | undefined, strat
     return item === undefined ? undefined : spec.kind === 'bool' ? item.label === 'true' : item.label;
   }
   const range = [spec.min !== undefined && `≥ ${spec.min}`, spec.max !== undefined && `≤ ${spec.max}`].filter(Boolean).join(', ');
+  const what = spec.kind === 'text' ? '' : ` (${spec.kind === 'int' ? 'an integer' : 'a number'}${range ? ` ${range}` : ''})`;
   const text = await vscode.window.showInputBox({
     title,
-    prompt: `${spec.description}${range ? ` (${spec.kind === 'int' ? 'an integer' : 'a number'} ${range})` : ''}`,
+    prompt: `${spec.description}${what}`,
     value: String(current ?? spec.default),
-    validateInput: (v) => check(spec, v, strategy),
+    validateInput: (v) => {
+      const parsed = parse(spec, v, strategy);
+      return 'error' in parsed ? parsed.error : undefined;
+    },
   });
-  return text === undefined ? undefined : Number(text);
+  if (text === undefined) return undefined;
+  const parsed = parse(spec, text, strategy);
+  return 'value' in parsed ? parsed.value : undefined;
 }
 
-/** The engine's own rule for the value, so the prompt refuses exactly what a run would. */
-function check(spec: ParamSpec, text: string, strategy: Strategy): string | undefined {
+/** The value as the engine reads it, or its reason to refuse it, so the prompt refuses exactly
+ * what a run would. */
+function parse(spec: ParamSpec, text: string, strategy: Strategy): { value: ParamValue } | { error: string } {
   try {
-    resolveParams({ ...strategy, params: [spec] }, { [spec.name]: text.trim() });
-    return undefined;
+    return { value: resolveParams({ ...strategy, params: [spec] }, { [spec.name]: text })[spec.name] };
   } catch (err) {
-    return (err as Error).message;
+    return { error: (err as Error).message };
   }
 }
