@@ -7,21 +7,25 @@ import type { ScoreInfo } from './scores';
 
 const AGGREGATION_TEXT: Record<string, string> = { last: 'last step', min: 'min', prod: 'product', mean: 'mean' };
 
-function scoreItem(score: ScoreInfo): HTMLElement {
+/** The scorer and its ramp, then how chains aggregate (a separate item, so a narrow panel wraps
+ * between them rather than cutting one off). */
+function scoreItems(score: ScoreInfo): HTMLElement[] {
   const aggregation = score.aggregation && `chains by ${AGGREGATION_TEXT[score.aggregation] ?? score.aggregation}`;
-  return h('span', { class: 'key-item key-score', title: `Node colour: each step's score by ${score.label}, from 0 to 1${aggregation ? `; ${aggregation}` : ''}` },
+  const [low, high] = [score.low.toFixed(2), score.high.toFixed(2)];
+  const title = `Node colour: each step's score by ${score.label}, from ${low} to ${high} (the run's range)${aggregation ? `; ${aggregation}` : ''}`;
+  const ramp = h('span', { class: 'key-item key-score', title },
     h('span', { class: 'key-name' }, score.label),
-    h('span', { class: 'ramp-end' }, '0'),
-    h('span', { class: 'ramp', attrs: { role: 'img', 'aria-label': 'from 0 to 1' } }),
-    h('span', { class: 'ramp-end' }, '1'),
-    aggregation ? h('span', { class: 'key-note' }, aggregation) : null,
+    h('span', { class: 'ramp-end' }, low),
+    h('span', { class: 'ramp', attrs: { role: 'img', 'aria-label': `from ${low} to ${high}` } }),
+    h('span', { class: 'ramp-end' }, high),
   );
+  return aggregation ? [ramp, h('span', { class: 'key-item', title }, aggregation)] : [ramp];
 }
 
 export function renderKey(el: HTMLElement, model: RunModel): void {
   const nodes = [...model.tree.nodes.values()];
   const items = [
-    model.score ? scoreItem(model.score) : null,
+    ...(model.score ? scoreItems(model.score) : []),
     model.maxVisits > 0
       ? h('span', { class: 'key-item key-visits', title: 'Node size: how often MCTS went through the node (square-root scale)' },
         h('span', { class: 'dot dot-small' }), h('span', { class: 'dot dot-big' }), `visits, up to ${model.maxVisits}`)

@@ -12,6 +12,7 @@ import { maxVisits } from './visits';
 interface Pinned {
   colors: GroupColors;
   rank: GroupKey[];
+  score: ScoreInfo | undefined;
   maxVisits: number;
 }
 
@@ -38,7 +39,7 @@ export class RunModel {
 
   /** The run as it stood after its first `count` events, drawn with this run's colours, order and scale. */
   at(count: number): RunModel {
-    return new RunModel(this.tree.header, this.events.slice(0, count), this.label, { colors: this.colors, rank: this.rank, maxVisits: this.maxVisits });
+    return new RunModel(this.tree.header, this.events.slice(0, count), this.label, { colors: this.colors, rank: this.rank, score: this.score, maxVisits: this.maxVisits });
   }
 
   get runId(): string {
@@ -57,7 +58,7 @@ export class RunModel {
     // Colours are handed out in rank order the first time a group appears, then never change.
     for (const key of this.rank) this.colors.colorOf(key);
     this.childOrder = orderChildren(this.tree, this.rank);
-    this.score = scoreInfo(this.tree);
+    this.score = this.pinned ? this.pinned.score : scoreInfo(this.tree);
     this.maxVisits = this.pinned?.maxVisits ?? maxVisits(this.tree);
   }
 

@@ -12,7 +12,7 @@ import { snippet } from './format';
 import { mathSnippetToHtml, texToHtml } from './math';
 import type { GroupKey } from './order';
 import type { RunModel } from './runModel';
-import { nodeScore, scoreColor, STRONG_SCORE } from './scores';
+import { nodeScore, scoreColor, scorePosition, STRONG_POSITION } from './scores';
 import type { ViewTransform } from './viewState';
 import { visitRadius } from './visits';
 
@@ -227,11 +227,12 @@ export class TreeView {
       if (!node) return;
       const g = select(els[i]);
       const score = nodeScore(node, model.score);
+      const position = score === undefined || !model.score ? undefined : scorePosition(score, model.score);
       for (const status of STATUSES) g.classed(`status-${status}`, node.status === status);
       g.classed('pruned-branch', pruned.has(d.data))
-        .classed('scored', score !== undefined)
-        .classed('score-strong', score !== undefined && score >= STRONG_SCORE)
-        .style('--score-color', () => (score === undefined ? null : scoreColor(score)))
+        .classed('scored', position !== undefined)
+        .classed('score-strong', position !== undefined && position >= STRONG_POSITION)
+        .style('--score-color', () => (position === undefined ? null : scoreColor(position)))
         .attr('data-score', () => (score === undefined ? null : String(score)))
         .attr('data-visits', () => (node.visits === undefined ? null : String(node.visits)));
       g.classed('no-answer', node.answer?.normalized === null)

@@ -1,6 +1,7 @@
 /** The packaged extension in a real VS Code (code-server, driven in headless Chromium): a user opens
  * a problem, runs "Reasonscope: Solve Problem" from the palette, watches the tree grow in the side
- * panel, and later reopens the saved run; and a user whose Ollama host is wrong is told so.
+ * panel, and later reopens the saved run; runs "Reasonscope: Search…" accepting the defaults and sees
+ * scored steps and the selected path; and a user whose Ollama host is wrong is told so.
  * Evidence (screenshots, code-server and extension host logs, browser console) stays in
  * test-output/e2e/. */
 import * as assert from 'node:assert/strict';
@@ -8,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
+import { strategyNamed } from '../../src/core/search/strategies';
 import { parseRunText } from '../../src/core/trace/parse';
 import { e2eOutputDir, e2eToolsInstalled, repoRoot } from './support/paths';
 import { closedPort } from '../support/helpers';
@@ -28,12 +30,17 @@ const tree = {
   frameMarker: '#tree-svg',
   node: '#tree-svg g.node',
   answerLeaf: '#tree-svg g.node.kind-answer',
+  scoredNode: '#tree-svg g.node.scored',
+  chosenLink: '#tree-svg path.link.chosen',
+  key: '#key',
   legendVotes: '.legend-row .votes',
   status: '.run-header .status',
   label: '.run-header .label',
 };
 
 const RUN_TIMEOUT_MS = 90_000;
+/** Best-of-N's default number of chains, what accepting the parameters runs. */
+const BEST_OF_N_DEFAULT = strategyNamed('best-of-n').params.find((p) => p.name === 'n')?.default;
 
 describe('Reasonscope in a real VS Code (code-server + Chromium)', () => {
   const clock = new Stopwatch();
@@ -89,6 +96,42 @@ describe('Reasonscope in a real VS Code (code-server + Chromium)', () => {
         await waitForText(frame, tree.label, runFiles[0]);
         assert.deepEqual(await readFinishedTree(frame), live, 'the reopened run shows the same tree');
         await workbench.screenshot(join(e2eOutputDir, 'open-run.png'));
+      },
+    );
+  });
+
+  test('Search… with best-of-N and the confidence scorer, defaults accepted, shows scored steps and the selected path', { skip }, async () => {
+    const problem = SOLVE_SCENARIO.problemFile;
+    await withWorkbench(
+      'search',
+      { workspaceFiles: { [solveProblemFixture]: problem }, userSettings: solveUserSettings, machineSettings: { 'reasonscope.host': server.url }, vsix },
+      clock,
+      async (workbench, codeServer) => {
+        await workbench.openFile(problem);
+        await workbench.runCommand('Reasonscope: Search…');
+        await workbench.acceptQuickPickStep('Search — strategy', 'Best-of-N', 'best-of');
+        await workbench.acceptQuickPickStep('Search — Best-of-N', 'Start Best-of-N');
+        await workbench.acceptQuickPickStep('Search — scorer', 'confidence');
+        await workbench.waitForQuickInputClosed();
+
+        const frame = await workbench.webviewFrame(tree.frameMarker);
+        const reading = await readFinishedTree(frame);
+        assert.equal(reading.status, 'completed');
+        assert.equal(reading.votes.reduce((a, b) => a + b, 0), BEST_OF_N_DEFAULT, 'every chain of the default n answered or gave up');
+        assert.ok(await frame.locator(tree.scoredNode).count() > 0, 'steps are coloured by their scores');
+        assert.match(await frame.locator(tree.key).innerText(), /confidence/, 'the key names the scorer');
+        assert.ok(await frame.locator(tree.chosenLink).count() > 0, 'the path to the selected answer is emphasised');
+        const done = await workbench.waitForNotification(/Best-of-N chose/);
+        assert.match(done, /confidence score \d\.\d\d/, `the summary says how the answer was chosen: "${done}"`);
+        await workbench.waitForNoNotification(/Best-of-N with/);
+        await workbench.screenshot(join(e2eOutputDir, 'search.png'));
+
+        const runsDir = join(codeServer.workspaceDir, '.reasonscope/runs');
+        const runFiles = readdirSync(runsDir).filter((name) => name.includes('-best-of-n-'));
+        assert.equal(runFiles.length, 1, `one best-of-n run file in ${runsDir}`);
+        const saved = parseRunText(readFileSync(join(runsDir, runFiles[0]), 'utf8'));
+        assert.equal(saved.header.scorer?.name, 'confidence');
+        assert.equal(saved.header.strategy.params.n, BEST_OF_N_DEFAULT);
       },
     );
   });

@@ -98,6 +98,7 @@ describe('trajectory tree: search runs', () => {
 
       const key = await page.locator('#key').innerText();
       assert.match(key, /confidence/, 'the key names the scorer');
+      assert.match(key, new RegExp(`${low.scores.confidence.toFixed(2)}\\s*${high.scores.confidence.toFixed(2)}`), 'and the range of its scores');
       assert.match(key, /chains by last step/, 'and how chains aggregate');
       assert.match(key, /pruned/);
       assert.match(key, /selected/);

@@ -12,6 +12,8 @@ const selectors = {
   quickInput: '.quick-input-widget',
   quickInputBox: '.quick-input-widget .quick-input-box input',
   quickInputRow: '.quick-input-widget .quick-input-list .monaco-list-row',
+  quickInputFocusedRow: '.quick-input-widget .quick-input-list .monaco-list-row.focused',
+  quickInputTitle: '.quick-input-widget .quick-input-title',
   activeEditorTab: '.tabs-container .tab.active',
   notificationMessage: '.notifications-toasts .notification-list-item-message, .notifications-center .notification-list-item-message',
 } as const;
@@ -62,6 +64,22 @@ export class Workbench {
     await input.fill(query);
     await this.page.locator(selectors.quickInputRow).first().filter({ hasText: rowText }).waitFor({ timeout: timeoutMs });
     await this.page.keyboard.press('Enter');
+    await this.page.locator(selectors.quickInput).waitFor({ state: 'hidden', timeout: timeoutMs });
+  }
+
+  /** In a command's multi-step input, waits for the step whose title shows `title`, optionally types
+   * `query` to filter, and accepts the focused row once it shows `rowText`. The widget stays open
+   * when another step follows; call `waitForQuickInputClosed` after the last one. */
+  async acceptQuickPickStep(title: string, rowText: string, query?: string, timeoutMs = COMMAND_TIMEOUT_MS): Promise<void> {
+    await this.page.locator(selectors.quickInputTitle, { hasText: title }).waitFor({ timeout: timeoutMs });
+    if (query !== undefined) await this.page.locator(selectors.quickInputBox).fill(query);
+    await this.page.locator(selectors.quickInputFocusedRow, { hasText: rowText }).waitFor({ timeout: timeoutMs });
+    await this.page.keyboard.press('Enter');
+    // The next step replaces the title; waiting for it keeps a fast Enter from landing on this one.
+    await this.page.locator(selectors.quickInputTitle, { hasText: title }).waitFor({ state: 'hidden', timeout: timeoutMs });
+  }
+
+  async waitForQuickInputClosed(timeoutMs = COMMAND_TIMEOUT_MS): Promise<void> {
     await this.page.locator(selectors.quickInput).waitFor({ state: 'hidden', timeout: timeoutMs });
   }
 
