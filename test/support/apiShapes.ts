@@ -1,6 +1,8 @@
-/** The JSON shapes of Ollama's API and of the OpenAI completions API, written from their documented
- * field lists (ollama/ollama docs/api.md and docs/openapi.yaml, including logprobs from 0.12.11;
- * the OpenAI legacy completions reference as vLLM serves it), and a checker. Objects are closed:
+/** The JSON shapes of Ollama's API, of the OpenAI completions API and of vLLM's pooling API, written
+ * from their documented field lists (ollama/ollama docs/api.md and docs/openapi.yaml, including
+ * logprobs from 0.12.11; the OpenAI legacy completions reference as vLLM serves it; vLLM's
+ * PoolingRequest/PoolingResponse/ErrorResponse in vllm/entrypoints/pooling/pooling/protocol.py and
+ * vllm/entrypoints/openai/engine/protocol.py), and a checker. Objects are closed:
  * a field the documentation does not list is a violation, so a private dialect fails the check.
  * Use it on server replies and on the requests a client sent (`TestServer.requests`). */
 
@@ -141,4 +143,39 @@ export const openaiShapes = {
   models: object({ object: 'string', data: arrayOf(object({ id: 'string', object: 'string', created: 'integer', owned_by: 'string' })) }),
   completion: object({ ...completionEnvelope, usage }, { system_fingerprint: 'string' }),
   completionChunk: object(completionEnvelope, { system_fingerprint: 'string', usage }),
+} satisfies Record<string, Shape>;
+
+/** Fields every vLLM pooling request may carry (PoolingBasicRequestMixin, EmbedRequestMixin,
+ * ClassifyRequestMixin), besides its input. */
+const poolingCommon = {
+  model: ['string', 'null'], user: ['string', 'null'], truncate_prompt_tokens: ['integer', 'null'], padding: ['string', 'null'],
+  truncation_side: ['string', 'null'], request_id: 'string', priority: 'integer', mm_processor_kwargs: ['object', 'null'],
+  cache_salt: ['string', 'null'], task: ['string', 'null'], encoding_format: 'string', embed_dtype: 'string', endianness: 'string',
+  dimensions: ['integer', 'null'], use_activation: ['boolean', 'null'], add_special_tokens: 'boolean',
+} as const;
+const chatMessage = object({ role: 'string' }, { content: ['string', 'array', 'null'], name: 'string' });
+
+export const vllmShapes = {
+  /** ErrorResponse: `code` is the HTTP status. */
+  error: object({ error: object({ message: 'string', type: 'string', code: 'integer' }, { param: ['string', 'null'] }) }),
+  poolingCompletionRequest: object({ input: ['string', arrayOf('string'), arrayOf('integer'), arrayOf(arrayOf('integer'))] }, poolingCommon),
+  poolingChatRequest: object(
+    { messages: arrayOf(chatMessage) },
+    {
+      ...poolingCommon, add_generation_prompt: 'boolean', continue_final_message: 'boolean', chat_template: ['string', 'null'],
+      chat_template_kwargs: ['object', 'null'], media_io_kwargs: ['object', 'null'],
+    },
+  ),
+  /** `data[i].data`: a vector, one per pooled token (the STEP pooler: one pair per step tag), or base64. */
+  poolingResponse: object({
+    id: 'string',
+    object: 'string',
+    created: 'integer',
+    model: 'string',
+    data: arrayOf(object({ index: 'integer', object: 'string', data: [arrayOf(arrayOf('number')), arrayOf('number'), 'string'] })),
+    usage: object(
+      { prompt_tokens: 'integer', total_tokens: 'integer' },
+      { completion_tokens: ['integer', 'null'], prompt_tokens_details: [object({}, { cached_tokens: ['integer', 'null'] }), 'null'] },
+    ),
+  }),
 } satisfies Record<string, Shape>;

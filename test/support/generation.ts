@@ -1,6 +1,6 @@
-/** Serving one generation, whatever the API: wait for a slot, run the solver, apply stop sequences
- * and the token limit, then stream token by token (or answer once), honouring client aborts and
- * injected faults. The API-specific JSON comes from a `GenerationWire`. */
+/** Serving one generation, whatever the API: wait for a slot, run the solver (or the judge), apply
+ * stop sequences and the token limit, then stream token by token (or answer once), honouring client
+ * aborts and injected faults. The API-specific JSON comes from a `GenerationWire`. */
 import type { ServerResponse } from 'node:http';
 import { DEFAULT_STREAM_ERROR } from './faults';
 import { pause, sendJson, writeChunk } from './httpIo';
@@ -8,6 +8,7 @@ import type { PromptParts } from './prompts';
 import type { ServerContext } from './serverContext';
 import { solve } from './solver';
 import type { TokenDraw } from './tokens';
+import { judgeReply, parseJudgePrompt } from './verifier';
 
 export interface GenerationSpec {
   prompt: PromptParts;
@@ -64,11 +65,7 @@ export async function serveGeneration(ctx: ServerContext, res: ServerResponse, s
     if (!(await ticket.granted)) return;
     ctx.stats.streamsStarted++;
     const slotted = process.hrtime.bigint();
-    const solution = solve(
-      { userText: spec.prompt.userText, prefix: spec.prompt.prefix, seed: spec.seed ?? ctx.nextSeed(), temperature: spec.temperature, topP: spec.topP },
-      ctx.settings,
-    );
-    const { tokens, doneReason } = limitOutput(solution.tokens, spec.maxTokens, spec.stop);
+    const { tokens, doneReason } = limitOutput(reply(ctx, spec), spec.maxTokens, spec.stop);
     const fault = ctx.faults.takeForGeneration();
     const emitted = fault ? tokens.slice(0, fault.afterTokens) : tokens;
     if (spec.stream) res.writeHead(200, { 'content-type': wire.streamContentType });
@@ -109,6 +106,15 @@ export async function serveGeneration(ctx: ServerContext, res: ServerResponse, s
   } finally {
     ticket.release();
   }
+}
+
+/** The judge's verdict when the prompt is the judge's step-verification question, else the solver's
+ * continuation (the judge's prompt holds the problem too, so it is recognised first). */
+function reply(ctx: ServerContext, spec: GenerationSpec): TokenDraw[] {
+  const seed = spec.seed ?? ctx.nextSeed();
+  const question = parseJudgePrompt(spec.prompt.userText);
+  if (question) return judgeReply(question, { seed, temperature: spec.temperature }, { solver: ctx.settings, accuracy: ctx.judgeAccuracy });
+  return solve({ userText: spec.prompt.userText, prefix: spec.prompt.prefix, seed, temperature: spec.temperature, topP: spec.topP }, ctx.settings).tokens;
 }
 
 /** Cuts the output before the first stop sequence (done_reason "stop") and at `maxTokens` tokens

@@ -1,9 +1,10 @@
 /** An HTTP server on 127.0.0.1 that speaks Ollama's wire format (and its OpenAI-compatible
- * /v1/completions), driven by a seeded scripted solver over real MATH-500 problems. It is the test
- * fixture and benchmark harness of every test; the product never falls back to it.
+ * /v1/completions), driven by a seeded scripted solver over real MATH-500 problems, with a step judge
+ * behind the judge's prompt and a vLLM-like process reward model on /pooling. It is the test fixture
+ * and benchmark harness of every test; the product never falls back to it.
  *
  * Endpoints: GET / · GET /api/version · GET /api/tags · POST /api/show · POST /api/pull ·
- * POST /api/chat · POST /api/generate · GET /v1/models · POST /v1/completions. */
+ * POST /api/chat · POST /api/generate · GET /v1/models · POST /v1/completions · POST /pooling. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FaultQueue, statusMessage, type Fault } from './faults';
@@ -14,6 +15,7 @@ import { ollamaError, ollamaRoutes } from './ollamaApi';
 import { openaiError, openaiRoutes } from './openaiApi';
 import type { Route, ServerContext, ServerStats } from './serverContext';
 import { Slots } from './slots';
+import { vllmError, vllmRoutes } from './vllmApi';
 
 export type { Fault } from './faults';
 
@@ -25,6 +27,12 @@ export interface TestServerOptions {
   errorRate?: number;
   /** Probability a wrong step is followed by "Wait, …" and fixed (default 0.35). */
   selfCorrectionRate?: number;
+  /** How often the judge (a model answering the judge's step-verification prompt) and the /pooling
+   * process reward model see a step's correctness as it is (default 0.85). */
+  judgeAccuracy?: number;
+  /** Process reward models served on /pooling and listed by /v1/models (default
+   * ['Qwen/Qwen2.5-Math-PRM-7B']); none: /pooling answers 404, as a server without one does. */
+  rewardModels?: string[];
   /** Delay per streamed token (default 0). */
   tokenLatencyMs?: number;
   /** Like OLLAMA_NUM_PARALLEL: generation requests beyond this wait in a queue (default 4). */
@@ -62,7 +70,7 @@ export interface TestServer {
 }
 
 const LOGPROBS_SINCE = '0.12.11';
-const ROUTES: Route[] = [...ollamaRoutes, ...openaiRoutes];
+const ROUTES: Route[] = [...ollamaRoutes, ...openaiRoutes, ...vllmRoutes];
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const faults = new FaultQueue();
@@ -89,6 +97,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     logprobsSupported: supportsLogprobs(version),
     models: new ModelCatalogue(options.models ?? ['qwen2.5:1.5b', 'llama3.2:1b'], options.pullable ?? ['qwen2.5:0.5b']),
     settings: { errorRate: options.errorRate ?? 0.3, selfCorrectionRate: options.selfCorrectionRate ?? 0.35 },
+    judgeAccuracy: options.judgeAccuracy ?? 0.85,
+    rewardModels: options.rewardModels ?? ['Qwen/Qwen2.5-Math-PRM-7B'],
     tokenLatencyMs: options.tokenLatencyMs ?? 0,
     faults,
     slots,
@@ -160,7 +170,10 @@ async function handle(ctx: ServerContext, requests: RecordedRequest[], req: Inco
   const parsed = parseJson(raw);
   requests.push({ method, path, body: parsed.ok ? parsed.value : raw === '' ? undefined : raw, at: Date.now() });
 
-  const errorBody = (message: string, status: number) => (path.startsWith('/v1/') ? openaiError(message, status) : ollamaError(message));
+  const errorBody = (message: string, status: number) => {
+    if (path === '/pooling') return vllmError(message, status);
+    return path.startsWith('/v1/') ? openaiError(message, status) : ollamaError(message);
+  };
   const fault = ctx.faults.takeOnArrival(path);
   if (fault?.kind === 'hang') {
     ctx.stats.streamsStarted++;

@@ -13,6 +13,8 @@ import { chosenLogprob, topCandidates, type TokenDraw } from './tokens';
 /** OpenAI's default sampling temperature (Ollama's compatibility layer uses it too). */
 const DEFAULT_TEMPERATURE = 1;
 const MAX_LOGPROBS = 20;
+/** When the reward models were "loaded": fixed, so listings are reproducible. */
+const REWARD_MODELS_LOADED_AT = '2025-06-02T09:30:00.000Z';
 
 export const openaiRoutes: Route[] = [
   { method: 'GET', path: '/v1/models', json: false, handle: models },
@@ -25,10 +27,15 @@ export function openaiError(message: string, status: number) {
   return { error: { message, type, param: null, code: null } };
 }
 
+/** The installed models, then the process reward models /pooling serves. */
 function models(ctx: ServerContext, _body: JsonObject, res: ServerResponse): void {
+  const created = (at: string) => Math.floor(Date.parse(at) / 1000);
   sendJson(res, 200, {
     object: 'list',
-    data: ctx.models.list().map((m) => ({ id: m.name, object: 'model', created: Math.floor(Date.parse(m.modifiedAt) / 1000), owned_by: 'library' })),
+    data: [
+      ...ctx.models.list().map((m) => ({ id: m.name, object: 'model', created: created(m.modifiedAt), owned_by: 'library' })),
+      ...ctx.rewardModels.map((id) => ({ id, object: 'model', created: created(REWARD_MODELS_LOADED_AT), owned_by: 'vllm' })),
+    ],
   });
 }
 

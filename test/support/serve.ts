@@ -1,7 +1,7 @@
 /** Runs the Ollama-protocol test server as its own process, as `ollama serve` would run:
  *
  *   node --import tsx test/support/serve.ts [--port N] [--latency MS] [--seed S] [--parallel P] [--version V]
- *     [--error-rate R] [--self-correction-rate R]
+ *     [--error-rate R] [--self-correction-rate R] [--judge-accuracy A]
  *
  * Prints exactly one line, {"url":"http://127.0.0.1:PORT"}, once listening; exits on SIGTERM/SIGINT. */
 import { parseArgs } from 'node:util';
@@ -25,6 +25,7 @@ async function main(): Promise<void> {
       version: { type: 'string' },
       'error-rate': { type: 'string' },
       'self-correction-rate': { type: 'string' },
+      'judge-accuracy': { type: 'string' },
     },
   });
   const options: TestServerOptions = {
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
     version: values.version,
     errorRate: numberArg(values, 'error-rate'),
     selfCorrectionRate: numberArg(values, 'self-correction-rate'),
+    judgeAccuracy: numberArg(values, 'judge-accuracy'),
   };
   const server = await startTestServer(options);
   process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);

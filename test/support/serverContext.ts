@@ -24,6 +24,10 @@ export interface ServerContext {
   logprobsSupported: boolean;
   models: ModelCatalogue;
   settings: SolverSettings;
+  /** How often the judge and the process reward model see a step's correctness right. */
+  judgeAccuracy: number;
+  /** Models the vLLM-like /pooling endpoint serves as process reward models. */
+  rewardModels: string[];
   tokenLatencyMs: number;
   faults: FaultQueue;
   slots: Slots;

@@ -225,11 +225,44 @@ function replayPrefix(plan: ProblemPlan, prefix: string, rates: BranchRates): { 
   let state = INITIAL_STATE;
   for (const segment of segments) {
     const text = segment.trim();
-    if (!text) continue;
-    const known = optionsAt(plan, state, rates).find((o) => squash(o.text) === squash(text));
-    state = known ? applyStep(state, known) : absorbForeign(plan, state, text);
+    if (text) state = advance(plan, state, text, rates).state;
   }
   return { state, tail };
+}
+
+/** The state after the complete step `text`, and the solver's own option it was, if it was one. */
+function advance(plan: ProblemPlan, state: ChainState, text: string, rates: BranchRates): { state: ChainState; known?: StepOption } {
+  const known = optionsAt(plan, state, rates).find((o) => squash(o.text) === squash(text));
+  return { state: known ? applyStep(state, known) : absorbForeign(plan, state, text), known };
+}
+
+/** Whether each step of a chain is right, as the solver knows it: its wrong steps are wrong, a final
+ * answer or a "double-check" that confirms a wrong value is wrong, a correction is right. A step the
+ * solver did not write is wrong when it brings in one of the problem's wrong values or boxes a wrong
+ * answer, else right. What the test server's judge and process reward model see, before their noise. */
+export function stepTruths(problemText: string, steps: readonly string[], settings: SolverSettings): boolean[] {
+  const plan = recogniseProblem(problemText) ?? genericPlan(problemText);
+  const rates = branchRates(plan, settings);
+  let state = INITIAL_STATE;
+  return steps.map((raw) => {
+    const before = state;
+    const text = raw.trim();
+    const { state: after, known } = advance(plan, before, text, rates);
+    state = after;
+    switch (known?.kind) {
+      case 'wrong':
+        return false;
+      case 'final':
+        return squash(known.answer) === squash(plan.answer);
+      case 'reflection':
+        return before.wrong === undefined;
+      case 'body':
+      case 'correction':
+        return true;
+      default:
+        return state.wrong === undefined || (before.wrong !== undefined && boxedContent(text) === undefined);
+    }
+  });
 }
 
 /** Best reading of a step the solver did not write (a real model's, a user's, an injected "Hmm"). */

@@ -1,12 +1,13 @@
-/** The test server speaks Ollama's documented wire format (and the OpenAI completions format), checked
- * field by field against the documented shapes and by the official `ollama` client. */
+/** The test server speaks Ollama's documented wire format (and the OpenAI completions format, and
+ * vLLM's pooling API), checked field by field against the documented shapes and by the official
+ * `ollama` client. */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Ollama } from 'ollama';
-import { checkShape, ollamaShapes, openaiShapes, type Shape } from '../support/apiShapes';
+import { checkShape, ollamaShapes, openaiShapes, vllmShapes, type Shape } from '../support/apiShapes';
 import { startTestServer, type TestServer } from '../support/ollamaServer';
 import { ndjson, postJson, sseData } from '../support/testHttp';
 
@@ -283,6 +284,68 @@ describe('OpenAI-compatible API', () => {
     const malformed = await postJson(`${server.url}/v1/completions`, '{');
     assert.equal(malformed.status, 400);
     assertShape(await malformed.json(), openaiShapes.error, 'OpenAI malformed-JSON error');
+  });
+});
+
+describe('vLLM pooling API for a process reward model', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.close());
+
+  const PRM = 'Qwen/Qwen2.5-Math-PRM-7B';
+  const steps = ['We have $f(-2)=2$.', 'Then $f(-1)=\\frac53$ and $f(0)=1$.', 'The final answer is $\\boxed{\\frac{14}{3}}$.'];
+
+  it('lists the PRM at /v1/models beside the generative models', async () => {
+    const body = (await (await fetch(`${server.url}/v1/models`)).json()) as { data: { id: string }[] };
+    assertShape(body, openaiShapes.models, '/v1/models');
+    assert.ok(body.data.some((m) => m.id === PRM));
+  });
+
+  it('answers chat messages with one [p(wrong), p(right)] pair per <extra_0>, in PoolingResponse\'s shape', async () => {
+    const request = {
+      model: PRM,
+      messages: [
+        { role: 'system', content: 'Please reason step by step, and put your final answer within \\boxed{}.' },
+        { role: 'user', content: PROBLEM },
+        { role: 'assistant', content: steps.map((s) => `${s}<extra_0>`).join('') },
+      ],
+    };
+    assertShape(request, vllmShapes.poolingChatRequest, 'the pooling request');
+    const response = await postJson(`${server.url}/pooling`, request);
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as { model: string; data: { data: number[][] }[] };
+    assertShape(body, vllmShapes.poolingResponse, '/pooling');
+    assert.equal(body.model, PRM);
+    assert.equal(body.data[0].data.length, steps.length);
+    for (const [wrong, right] of body.data[0].data) assert.ok(Math.abs(wrong + right - 1) < 1e-12 && right > 0 && right < 1);
+  });
+
+  it('scores a rendered ChatML input the same as the messages, and a list of inputs one by one', async () => {
+    const rendered = `<|im_start|>user\n${PROBLEM}<|im_end|>\n<|im_start|>assistant\n${steps.map((s) => `${s}<extra_0>`).join('')}<|im_end|>\n`;
+    const body = (await (await postJson(`${server.url}/pooling`, { model: PRM, input: [rendered, rendered] })).json()) as { data: { index: number; data: number[][] }[] };
+    assertShape(body, vllmShapes.poolingResponse, '/pooling with input');
+    assert.deepEqual(body.data.map((d) => d.index), [0, 1]);
+    assert.equal(body.data[0].data.length, steps.length);
+    assert.deepEqual(body.data[0].data, body.data[1].data);
+  });
+
+  it('reports errors in vLLM\'s ErrorResponse shape, and is absent where no PRM is served', async () => {
+    const unknown = await postJson(`${server.url}/pooling`, { model: 'Qwen/Qwen2.5-Math-PRM-72B', input: 'x<extra_0>' });
+    assert.equal(unknown.status, 404);
+    const body = await unknown.json();
+    assertShape(body, vllmShapes.error, 'unknown model');
+    assert.equal((body as { error: { message: string } }).error.message, 'The model `Qwen/Qwen2.5-Math-PRM-72B` does not exist.');
+    const empty = await postJson(`${server.url}/pooling`, { model: PRM });
+    assert.equal(empty.status, 400);
+    assertShape(await empty.json(), vllmShapes.error, 'missing input');
+    const none = await startTestServer({ rewardModels: [] });
+    try {
+      assert.equal((await postJson(`${none.url}/pooling`, { model: PRM, input: 'x' })).status, 404);
+    } finally {
+      await none.close();
+    }
   });
 });
 
