@@ -23,6 +23,12 @@ export async function requireTrust(): Promise<boolean> {
   return false;
 }
 
+/** Something the user should know that does not stop the run. */
+export function warn(ctx: ExtensionContext, message: string): void {
+  ctx.log.warn(message);
+  void vscode.window.showWarningMessage(`Reasonscope: ${message}`);
+}
+
 export interface LiveRun {
   /** The progress notification's title. */
   title: string;
@@ -47,10 +53,7 @@ export async function runLive(ctx: ExtensionContext, run: LiveRun): Promise<void
       try {
         const prepared = await run.prepare(controller.signal);
         const { recorder } = prepared;
-        for (const notice of prepared.notices) {
-          ctx.log.warn(notice);
-          void vscode.window.showWarningMessage(`Reasonscope: ${notice}`);
-        }
+        for (const notice of prepared.notices) warn(ctx, notice);
         ctx.tree.show(recorder.header, recorder.events, run.label);
         void ctx.tree.reveal();
         const meter = new ProgressMeter(recorder.header.strategy.params);

@@ -2,15 +2,16 @@
  * Nodes already in the log are not generated again; the tree shows the run so far and grows. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { scorerFromHeader } from '../core/reward';
 import { resumeRun } from '../core/search/startRun';
 import { parseRunText } from '../core/trace/parse';
 import type { RunHeader } from '../core/trace/schema';
 import { currentBackend } from './backend';
 import { readSettings } from './config';
 import type { ExtensionContext } from './context';
-import { requireTrust, runLive } from './liveRun';
+import { requireTrust, runLive, warn } from './liveRun';
 import { activeRunFile, askForRunFile } from './runs';
-import { createChosenScorer } from './scorerChoice';
+import { scorerOptions } from './scorerChoice';
 
 export async function resumeRunFile(ctx: ExtensionContext, uri?: vscode.Uri): Promise<void> {
   if (!(await requireTrust())) return;
@@ -42,7 +43,7 @@ export async function resumeRunFile(ctx: ExtensionContext, uri?: vscode.Uri): Pr
     prepare: (signal) => resumeRun(target.fsPath, {
       backend,
       // The scorer the run was started with, rebuilt from its header.
-      ...(header.scorer && { scorer: createChosenScorer({ kind: header.scorer.name }, settings, header.problem.answer) }),
+      ...(header.scorer && { scorer: scorerFromHeader(header.scorer, scorerOptions(settings, header.problem.answer, backend, (message) => warn(ctx, message))) }),
     }, signal),
   });
 }

@@ -2,7 +2,8 @@
  * one question a kind needs (the judge's model, the PRM server). The gold answer is offered only when
  * the problem has one, and always named as evaluation only. */
 import * as vscode from 'vscode';
-import { createScorer, SCORER_KINDS, type Scorer } from '../core/reward';
+import type { ModelBackend } from '../core/model/types';
+import { prepareScorer, SCORER_KINDS, type Scorer, type ScorerOptions } from '../core/reward';
 import type { Settings } from './config';
 import type { ExtensionContext } from './context';
 import { chooseInstalledModel } from './models';
@@ -83,6 +84,19 @@ async function ensurePrmServer(settings: Settings): Promise<boolean> {
   return true;
 }
 
-export function createChosenScorer(choice: ScorerChoice, _settings: Settings, gold: string | undefined): Scorer {
-  return createScorer(choice.kind, { gold });
+/** What every scorer may need besides the choice: the gold answer, the Ollama server (the judge's),
+ * the PRM server from the settings, and where to say what does not stop the run. */
+export function scorerOptions(settings: Settings, gold: string | undefined, backend: ModelBackend, warn: (message: string) => void): ScorerOptions {
+  return {
+    gold,
+    backend,
+    ...(settings.prmUrl && { url: settings.prmUrl }),
+    onWarning: warn,
+  };
+}
+
+/** The chosen scorer, once its server is checked (the judge model installed, the PRM served). */
+export function prepareChosenScorer(choice: ScorerChoice, opts: ScorerOptions, settings: Settings, signal: AbortSignal): Promise<Scorer> {
+  const model = choice.kind === 'judge' ? choice.judgeModel : choice.kind === 'http' ? settings.prmModel : undefined;
+  return prepareScorer(choice.kind, { ...opts, ...(model && { model }) }, signal);
 }

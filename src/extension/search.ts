@@ -11,11 +11,11 @@ import { resolveParams, type ParamSpec, type ParamValue, type Strategy, type Str
 import { currentBackend } from './backend';
 import { readSettings } from './config';
 import type { ExtensionContext } from './context';
-import { requireTrust, runLive } from './liveRun';
+import { requireTrust, runLive, warn } from './liveRun';
 import { pickModel } from './models';
 import { problemRef, problemSource, runsFolder } from './problemSource';
 import { pickOne } from './quickPick';
-import { chooseScorer, createChosenScorer, type ScorerChoice } from './scorerChoice';
+import { chooseScorer, prepareChosenScorer, scorerOptions, type ScorerChoice } from './scorerChoice';
 
 /** What the last search in this workspace chose, offered again next time. */
 interface SearchMemory {
@@ -79,7 +79,6 @@ export async function searchProblem(ctx: ExtensionContext, memory: vscode.Mement
       logprobs: settings.logprobs,
       topLogprobs: 5,
       budget: budgetOf(values.run),
-      scorer: scorer && createChosenScorer(scorer, settings, source.problem.answer),
     });
   } catch (err) {
     void vscode.window.showErrorMessage(`Reasonscope: ${(err as Error).message}`);
@@ -87,14 +86,18 @@ export async function searchProblem(ctx: ExtensionContext, memory: vscode.Mement
   }
   const backend = currentBackend();
   const outFile = path.join(runsFolder(ctx, source.document.uri, settings.runsFolder), defaultRunFileName(source.stem, strategy.name));
-  ctx.log.info(`Searching ${source.document.uri.fsPath} with ${model} at ${backend.host}: ${strategy.name} ${JSON.stringify(spec.params)}${spec.scorer ? `, scored by ${spec.scorer.name}` : ''}`);
+  ctx.log.info(`Searching ${source.document.uri.fsPath} with ${model} at ${backend.host}: ${strategy.name} ${JSON.stringify(spec.params)}${scorer ? `, scored by ${scorer.kind}` : ''}`);
   await runLive(ctx, {
     title: `Reasonscope: ${strategy.title} with ${model}`,
     label: source.stem,
     backend,
     outFile,
     problem: source.document.uri,
-    prepare: (signal) => prepareRun({ backend, outFile, problem: problemRef(source), spec }, signal),
+    prepare: async (signal) => {
+      const opts = scorerOptions(settings, source.problem.answer, backend, (message) => warn(ctx, message));
+      const scored = scorer ? { ...spec, scorer: await prepareChosenScorer(scorer, opts, settings, signal) } : spec;
+      return prepareRun({ backend, outFile, problem: problemRef(source), spec: scored }, signal);
+    },
   });
 }
 
