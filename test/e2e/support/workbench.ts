@@ -55,6 +55,13 @@ export class Workbench {
   /** Runs a palette command by its full title ("Category: Title"), retrying until it is registered. */
   async runCommand(title: string, timeoutMs = COMMAND_TIMEOUT_MS): Promise<void> {
     await this.pickFromQuickInput('F1', `>${title}`, title, timeoutMs);
+    await this.waitForQuickInputClosed(timeoutMs);
+  }
+
+  /** Runs a palette command that asks its own questions, and waits for its first one, titled `stepTitle`. */
+  async runCommandWithInput(title: string, stepTitle: string, timeoutMs = COMMAND_TIMEOUT_MS): Promise<void> {
+    await this.pickFromQuickInput('F1', `>${title}`, title, timeoutMs);
+    await this.page.locator(selectors.quickInputTitle, { hasText: stepTitle }).waitFor({ timeout: timeoutMs });
   }
 
   /** Types `query` into the open quick pick (a command's own list) and accepts the row showing `rowText`. */
@@ -64,7 +71,7 @@ export class Workbench {
     await input.fill(query);
     await this.page.locator(selectors.quickInputRow).first().filter({ hasText: rowText }).waitFor({ timeout: timeoutMs });
     await this.page.keyboard.press('Enter');
-    await this.page.locator(selectors.quickInput).waitFor({ state: 'hidden', timeout: timeoutMs });
+    await this.waitForQuickInputClosed(timeoutMs);
   }
 
   /** In a command's multi-step input, waits for the step whose title shows `title`, optionally types
@@ -87,6 +94,7 @@ export class Workbench {
   async openFile(relativePath: string, timeoutMs = COMMAND_TIMEOUT_MS): Promise<void> {
     const name = relativePath.split('/').pop() ?? relativePath;
     await this.pickFromQuickInput('Control+P', relativePath, name, timeoutMs);
+    await this.waitForQuickInputClosed(timeoutMs);
     await this.page.locator(selectors.activeEditorTab, { hasText: name }).waitFor({ timeout: timeoutMs });
   }
 
@@ -155,7 +163,6 @@ export class Workbench {
       await this.page.keyboard.press('Enter');
       return true;
     });
-    await this.page.locator(selectors.quickInput).waitFor({ state: 'hidden', timeout: timeoutMs });
   }
 }
 
