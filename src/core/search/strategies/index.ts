@@ -1,6 +1,8 @@
 /** Every strategy by name: the CLI, the extension and the docs list them from here. */
 import type { Strategy } from '../strategy';
 import { bestOfN, cot, majority, weightedMajority } from './sampling';
+import { beam } from './beam';
+import { dvts } from './dvts';
 import { mcts } from './mcts';
 import { budgetForcing } from './budgetForcing';
 import { qalign } from './qalign';
@@ -10,6 +12,8 @@ export const STRATEGIES: readonly Strategy[] = [
   majority,
   bestOfN,
   weightedMajority,
+  beam,
+  dvts,
   mcts,
   budgetForcing,
   qalign,
