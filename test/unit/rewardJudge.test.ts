@@ -119,8 +119,9 @@ describe('the judge on the test server', () => {
     assert.equal(asked.length, steps.length);
     for (const { body } of asked) {
       assert.deepEqual(checkShape(body, ollamaShapes.chatRequest), []);
-      const request = body as { logprobs: boolean; top_logprobs: number; options: { temperature: number; num_predict: number } };
+      const request = body as { logprobs: boolean; top_logprobs: number; think?: boolean; options: { temperature: number; num_predict: number } };
       assert.equal(request.logprobs, true);
+      assert.equal(request.think, false, 'a thinking model must give its verdict as the first token');
       assert.equal(request.top_logprobs, 20);
       assert.equal(request.options.temperature, 0);
       assert.equal(request.options.num_predict, 1);

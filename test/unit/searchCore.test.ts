@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { OllamaBackend } from '../../src/core/model/ollama';
 import { aggregate, type Scorer } from '../../src/core/reward/types';
+import { confidenceScorer } from '../../src/core/reward/confidence';
 import { goldScorer } from '../../src/core/reward/gold';
 import { buildSpec, executeRun, type SpecInput } from '../../src/core/search/run';
 import { Scheduler } from '../../src/core/search/scheduler';
@@ -131,7 +132,6 @@ describe('search runs against the test server', () => {
     const old = await startTestServer({ version: '0.11.4' });
     try {
       const backend = new OllamaBackend(old.url);
-      const { confidenceScorer } = await import('../../src/core/reward/confidence');
       await assert.rejects(
         prepareRun({ backend, problem: { text: problemText() }, spec: buildSpec(spec({ strategy: 'best-of-n', scorer: confidenceScorer })) }),
         /confidence scorer reads token logprobs.*0\.12\.11/,
@@ -193,7 +193,7 @@ describe('resume', () => {
       const tree = replay(logged.header, logged.events);
       assert.equal([...tree.nodes.values()].filter((n) => n.kind === 'answer').length, 6);
       for (const node of finishedNodes) assert.equal(tree.nodes.get(node.id)?.text, node.text, `${node.id} unchanged`);
-      const added = logged.events.filter((e) => e.type === 'node_added').map((e) => e.id);
+      const added = logged.events.flatMap((e) => (e.type === 'node_added' ? [e.id] : []));
       assert.equal(new Set(added).size, added.length, 'no id is used twice (a cut step is written again under a new id)');
       const cut = [...tree.nodes.values()].filter((n) => n.stopReason === 'cancelled');
       assert.ok(cut.every((n) => n.status === 'pruned' && /interrupted/.test(n.pruneReason ?? '')), 'steps cut off mid-sentence are pruned, written again');
@@ -225,7 +225,7 @@ describe('resume', () => {
       const again2 = await resumeRun(outFile, { backend });
       await executeRun(backend, again2.recorder, again2.spec).finally(() => again2.recorder.close());
       const relogged = await readRunFile(outFile);
-      const leaves = relogged.events.filter((e) => e.type === 'node_added' && e.kind === 'answer').map((e) => e.id);
+      const leaves = relogged.events.flatMap((e) => (e.type === 'node_added' && e.kind === 'answer' ? [e.id] : []));
       assert.equal(new Set(leaves).size, leaves.length, 'each answer leaf once');
       assert.deepEqual(answers(replay(relogged.header, relogged.events)), answers(replay(logged.header, logged.events)));
 

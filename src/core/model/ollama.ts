@@ -107,6 +107,7 @@ export class OllamaBackend implements ModelBackend {
         ...(o.stop?.length && { stop: o.stop }),
       },
       ...(request.logprobs && { logprobs: true, top_logprobs: request.topLogprobs ?? 0 }),
+      ...(request.think !== undefined && { think: request.think }),
     };
     let stream: AsyncIterable<ChatResponse> & { abort(): void } | undefined;
     let finished = false;

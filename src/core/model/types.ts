@@ -35,6 +35,9 @@ export interface GenerateRequest {
   /** Ask for per-token logprobs; `topLogprobs` alternatives per token (0–20). */
   logprobs?: boolean;
   topLogprobs?: number;
+  /** `false` asks a thinking model (qwen3, deepseek-r1) to answer at once, without reasoning first
+   * (Ollama's `think`); unset leaves the model's default. */
+  think?: boolean;
 }
 
 export type StopReason = 'stop' | 'length' | 'cancelled' | 'unknown';

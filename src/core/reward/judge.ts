@@ -127,12 +127,13 @@ class JudgeScorer implements Scorer {
   }
 
   private async judge(problem: string, steps: string[], stepId: string, io: ScorerIO): Promise<number> {
-    const request: GenerateRequest = { model: this.opts.model, messages: judgeMessages(problem, steps) };
+    // A thinking model would spend its one token on reasoning: ask for the verdict at once.
+    const request: GenerateRequest = { model: this.opts.model, messages: judgeMessages(problem, steps), think: false };
     if (this.verdicts === 'sampled') {
       const replies = await Promise.all(Array.from({ length: this.samples }, (_, seed) =>
         this.ask({ ...request, options: { temperature: 1, maxTokens: 1, seed } }, io)));
       const votes = replies.map((r) => verdictOf(r.text)).filter((v) => v !== undefined);
-      if (votes.length === 0) return this.undecided(`none of its ${this.samples} sampled replies for step ${stepId} was "+" or "-" (the first: ${JSON.stringify(replies[0]?.text ?? '')})`);
+      if (votes.length === 0) return this.undecided(io, `none of its ${this.samples} sampled replies for step ${stepId} was "+" or "-" (the first: ${JSON.stringify(replies[0]?.text ?? '')})`);
       return votes.filter((v) => v === '+').length / votes.length;
     }
     const reply = await this.ask({ ...request, options: { temperature: 0, maxTokens: 1, seed: 0 }, logprobs: true, topLogprobs: JUDGE_TOP_LOGPROBS }, io);
@@ -142,13 +143,15 @@ class JudgeScorer implements Scorer {
     const score = verdictScore(reply.first);
     if (score === undefined) {
       const listed = reply.first.top?.length ?? 1;
-      return this.undecided(`neither "+" nor "-" was among the ${listed} most likely first tokens for step ${stepId} (it wrote ${JSON.stringify(reply.first.token)})`);
+      return this.undecided(io, `neither "+" nor "-" was among the ${listed} most likely first tokens for step ${stepId} (it wrote ${JSON.stringify(reply.first.token)})`);
     }
     return score;
   }
 
-  private undecided(why: string): number {
-    this.opts.onWarning?.(`${this.name}: ${why}; the step scores ${UNDECIDED}.`);
+  private undecided(io: ScorerIO, why: string): number {
+    const message = `${this.name}: ${why}; the step scores ${UNDECIDED}.`;
+    if (io.warn) io.warn(message);
+    else this.opts.onWarning?.(message);
     return UNDECIDED;
   }
 

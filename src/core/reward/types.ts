@@ -23,6 +23,8 @@ export interface ScorerIO {
   run<T>(task: (signal: AbortSignal) => Promise<T>): Promise<T>;
   /** Count each request sent and the tokens it used against the run's totals and budget. */
   charge(usage: { requests?: number; promptTokens?: number; completionTokens?: number }): void;
+  /** Records something the user should know (a step the judge could not decide) in the run. */
+  warn?(message: string): void;
 }
 
 export interface Scorer {

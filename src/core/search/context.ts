@@ -7,7 +7,7 @@ import { AnswerBallot } from '../answer/ballot';
 import { extractAnswer } from '../answer/extract';
 import { BackendError, CancelledError, isCancelled } from '../model/errors';
 import type { GenerateRequest, ModelBackend, SamplingOptions, StopReason, TokenLogprob } from '../model/types';
-import type { ChainToScore, Scorer } from '../reward/types';
+import type { ChainToScore, Scorer, ScorerIO } from '../reward/types';
 import type { RunRecorder } from '../trace/recorder';
 import { ROOT_ID } from '../trace/schema';
 import { storedTokens } from '../trace/tokens';
@@ -78,6 +78,16 @@ export class SearchContext {
 
   get signal(): AbortSignal {
     return this.scheduler.signal;
+  }
+
+  /** The scheduler as scorers see it, with warnings going into the run. */
+  private get scorerIO(): ScorerIO {
+    return {
+      signal: this.scheduler.signal,
+      run: (task) => this.scheduler.run(task),
+      charge: (usage) => this.scheduler.charge(usage),
+      warn: (message) => this.recorder.emit({ type: 'warning', t: this.recorder.now(), message }),
+    };
   }
 
   node(id: string): TreeNode {
@@ -164,7 +174,7 @@ export class SearchContext {
         steps: steps.map((s) => ({ id: s.id, text: s.text, tokens: s.tokens })),
         ...(answerNode && { answer: answerNode.answer?.raw ?? null }),
       };
-      const scores = await scorer.scoreSteps(chain, from, this.scheduler);
+      const scores = await scorer.scoreSteps(chain, from, this.scorerIO);
       scores.forEach((score, i) => {
         if (Number.isFinite(score) && steps[from + i].scores[name] === undefined) this.recorder.emit({ type: 'step_scored', t: this.recorder.now(), id: steps[from + i].id, scorer: name, score });
       });
