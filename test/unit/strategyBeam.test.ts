@@ -4,56 +4,21 @@
  * scored and kept out of the beam, the best completed beam is selected, and a rerun, a resumed run
  * and a cancelled one behave. */
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { OllamaBackend } from '../../src/core/model/ollama';
-import { aggregate, type Aggregation, type Scorer } from '../../src/core/reward/types';
-import { buildSpec, executeRun, type SpecInput } from '../../src/core/search/run';
-import { prepareRun, resumeRun } from '../../src/core/search/startRun';
+import { aggregate, type Aggregation } from '../../src/core/reward/types';
+import type { SpecInput } from '../../src/core/search/run';
 import { selectBeams, shareOut } from '../../src/core/search/strategies/beam';
 import { bestCompleted, type Candidate } from '../../src/core/search/strategies/stepSearch';
-import { readRunFile } from '../../src/core/trace/runFile';
 import { ROOT_ID, type RunEvent } from '../../src/core/trace/schema';
-import { replay, type RunTree, type TreeNode } from '../../src/core/trace/tree';
+import type { RunTree, TreeNode } from '../../src/core/trace/tree';
 import { startTestServer, type TestServer } from '../support/ollamaServer';
-import { problemText, tempDir } from '../support/helpers';
-import { unitFromKey } from '../support/random';
-
-const GOLD = '\\frac{14}{3}';
-
-/** A stand-in process reward model: each step's score is fixed by the chain up to it, so scores are
- * varied, repeatable, and differ between chains that share a step's text. */
-const chainHashScorer: Scorer = {
-  name: 'chain-hash',
-  async scoreSteps(chain, from) {
-    return chain.steps.slice(from).map((_, i) => unitFromKey(chain.steps.slice(0, from + i + 1).map((s) => s.text).join('\n\n')));
-  },
-};
+import { chainHashScorer, chainSteps, laneEnd, lookaheadEnd, resumeCut, runSearch, shape } from '../support/stepSearch';
 
 function spec(params: Record<string, unknown> = {}, extra: Partial<SpecInput> = {}): SpecInput {
   return {
     strategy: 'beam', params: { n: 8, beamWidth: 2, lookahead: 0, ...params }, model: 'qwen2.5:1.5b', sampling: { seed: 17, maxTokens: 256 },
     concurrency: 4, logprobs: true, topLogprobs: 3, scorer: chainHashScorer, ...extra,
   };
-}
-
-async function run(server: TestServer, input: SpecInput, opts: { signal?: AbortSignal; onEvent?: (e: RunEvent) => void } = {}) {
-  const backend = new OllamaBackend(server.url);
-  const outFile = path.join(tempDir(), 'beam.run.jsonl');
-  const requestsBefore = chatRequests(server);
-  const prepared = await prepareRun({ backend, problem: { text: problemText(), answer: GOLD }, spec: buildSpec(input), outFile });
-  if (opts.onEvent) prepared.recorder.onEvent(opts.onEvent);
-  const ended = await executeRun(backend, prepared.recorder, prepared.spec, opts.signal).finally(() => prepared.recorder.close());
-  const logged = await readRunFile(outFile);
-  return { ended, outFile, logged, recorder: prepared.recorder, tree: replay(logged.header, logged.events), requests: chatRequests(server) - requestsBefore };
-}
-
-const chatRequests = (server: TestServer) => server.requests.filter((r) => r.path === '/api/chat').length;
-
-/** Everything a view shows of a tree, to compare two runs. */
-function shape(tree: RunTree): string[] {
-  return [...tree.nodes.values()].map((n) => JSON.stringify([n.id, n.parent, [...n.children].sort(), n.text, n.status, n.pruneReason, n.scores, n.answer?.normalized, n.selected, n.sample])).sort();
 }
 
 // --- Reading a beam run back from its tree -------------------------------------------------------
@@ -84,30 +49,12 @@ function lanesOf(tree: RunTree): Lane[] {
   return lanes.sort((a, b) => a.iteration - b.iteration || a.beam - b.beam || a.k - b.k);
 }
 
-function laneEnd(tree: RunTree, lane: string): TreeNode | undefined {
-  let last: TreeNode | undefined;
-  for (let k = 0, node = tree.nodes.get(`${lane}.0`); node; node = tree.nodes.get(`${lane}.${++k}`)) last = node;
-  return last;
-}
-
-function chainScores(tree: RunTree, id: string, scorer: string): number[] {
-  const scores: number[] = [];
-  for (let n = tree.nodes.get(id); n && n.parent !== null; n = tree.nodes.get(n.parent)) if (n.kind === 'step') scores.unshift(n.scores[scorer]);
-  return scores;
-}
-
 /** The score the search ranked a lane by: its chain with the lookahead after it. */
-function rankScore(tree: RunTree, lane: Lane, how: Aggregation, scorer = chainHashScorer.name): number {
-  let end = lane.end.id;
-  for (let j = 0, ahead = laneEnd(tree, `${lane.lane}.l0`); ahead; ahead = laneEnd(tree, `${lane.lane}.l${++j}`)) end = ahead.id;
-  return aggregate(chainScores(tree, end, scorer).filter(Number.isFinite), how);
+function rankScore(tree: RunTree, lane: Lane, how: Aggregation): number {
+  return aggregate(chainSteps(tree, lookaheadEnd(tree, lane.lane)!.id).map((s) => s.scores[chainHashScorer.name]).filter(Number.isFinite), how);
 }
 
-const chainText = (tree: RunTree, id: string) => {
-  const texts: string[] = [];
-  for (let n = tree.nodes.get(id); n && n.parent !== null; n = tree.nodes.get(n.parent)) if (n.kind === 'step') texts.unshift(n.text);
-  return texts.join('\n\n');
-};
+const chainText = (tree: RunTree, id: string) => chainSteps(tree, id).map((s) => s.text).join('\n\n');
 
 /** Checks every iteration of a beam run against the rule, and returns how many iterations it ran. */
 function assertFollowsBeamRule(tree: RunTree, { n, width, how }: { n: number; width: number; how: Aggregation }): number {
@@ -225,7 +172,7 @@ describe('beam search against the test server', () => {
   after(() => server.close());
 
   test('each iteration samples n steps, keeps the n/M best open chains and expands each M times; the best completed beam is selected', async () => {
-    const { ended, tree } = await run(server, spec());
+    const { ended, tree } = await runSearch(server, spec());
     assert.equal(ended.status, 'completed');
     const iterations = assertFollowsBeamRule(tree, { n: 8, width: 2, how: 'last' });
     assert.ok(iterations >= 3, `${iterations} iterations`);
@@ -243,13 +190,13 @@ describe('beam search against the test server', () => {
   });
 
   test('the aggregation decides the ranking: min over the chain\'s steps', async () => {
-    const { ended, tree } = await run(server, spec({ aggregation: 'min' }));
+    const { ended, tree } = await runSearch(server, spec({ aggregation: 'min' }));
     assert.equal(ended.status, 'completed');
     assertFollowsBeamRule(tree, { n: 8, width: 2, how: 'min' });
   });
 
   test('lookahead steps are greedy, scored with the step before them, recorded and pruned as "lookahead"', async () => {
-    const { ended, tree } = await run(server, spec({ lookahead: 2 }));
+    const { ended, tree } = await runSearch(server, spec({ lookahead: 2 }));
     assert.equal(ended.status, 'completed');
     assertFollowsBeamRule(tree, { n: 8, width: 2, how: 'last' });
     const ahead = [...tree.nodes.values()].filter((node) => /\.l\d+\.\d+$/.test(node.id));
@@ -273,7 +220,7 @@ describe('beam search against the test server', () => {
   });
 
   test('the last iteration writes each open chain to its end', async () => {
-    const { ended, tree } = await run(server, spec({ maxIterations: 2 }));
+    const { ended, tree } = await runSearch(server, spec({ maxIterations: 2 }));
     assert.equal(ended.status, 'completed');
     const last = lanesOf(tree).filter((l) => l.iteration === 1);
     assert.equal(last.length, 8);
@@ -283,17 +230,16 @@ describe('beam search against the test server', () => {
   });
 
   test('the same seed gives the same tree; another seed another', async () => {
-    const a = await run(server, spec({ lookahead: 1 }));
-    const b = await run(server, spec({ lookahead: 1 }));
+    const a = await runSearch(server, spec({ lookahead: 1 }));
+    const b = await runSearch(server, spec({ lookahead: 1 }));
     assert.deepEqual(shape(b.tree), shape(a.tree));
-    const c = await run(server, spec({ lookahead: 1 }, { sampling: { seed: 18, maxTokens: 256 } }));
+    const c = await runSearch(server, spec({ lookahead: 1 }, { sampling: { seed: 18, maxTokens: 256 } }));
     assert.notDeepEqual(shape(c.tree), shape(a.tree));
   });
 
   test('a run cut off mid-search resumes to the tree of the uninterrupted run, asking the server less', async () => {
-    const full = await run(server, spec({ lookahead: 1 }));
-    const lines = fs.readFileSync(full.outFile, 'utf8').split('\n').filter(Boolean);
-    const events = lines.slice(1).map((l) => JSON.parse(l) as RunEvent);
+    const full = await runSearch(server, spec({ lookahead: 1 }));
+    const events = full.logged.events;
     const at = (pred: (e: RunEvent) => boolean) => events.findIndex(pred) + 1;
     const cuts = {
       'mid-iteration': at((e) => e.type === 'node_added' && e.id === 'b1.1.0.0'),
@@ -303,22 +249,16 @@ describe('beam search against the test server', () => {
     };
     for (const [where, count] of Object.entries(cuts)) {
       assert.ok(count > 0 && count < events.length, where);
-      const file = path.join(tempDir(), 'cut.run.jsonl');
-      fs.writeFileSync(file, lines.slice(0, 1 + count).join('\n') + '\n');
-      const before = chatRequests(server);
-      const backend = new OllamaBackend(server.url);
-      const resumed = await resumeRun(file, { backend, scorer: chainHashScorer });
-      const ended = await executeRun(backend, resumed.recorder, resumed.spec).finally(() => resumed.recorder.close());
-      const again = await readRunFile(file);
-      assert.deepEqual(shape(replay(again.header, again.events)), shape(full.tree), where);
-      assert.equal(ended.result?.selected, full.ended.result?.selected, where);
-      assert.deepEqual(ended.result?.votes, full.ended.result?.votes, where);
-      assert.ok(chatRequests(server) - before < full.requests, `${where}: ${chatRequests(server) - before} requests against ${full.requests}`);
+      const resumed = await resumeCut(server, full.outFile, count, chainHashScorer);
+      assert.deepEqual(shape(resumed.tree), shape(full.tree), where);
+      assert.equal(resumed.ended.result?.selected, full.ended.result?.selected, where);
+      assert.deepEqual(resumed.ended.result?.votes, full.ended.result?.votes, where);
+      assert.ok(resumed.requests < full.requests, `${where}: ${resumed.requests} requests against ${full.requests}`);
     }
   });
 
   test('n that is not a multiple of beamWidth still keeps ⌊n/M⌋ chains and samples n steps', async () => {
-    const { ended, tree } = await run(server, spec({ n: 5, beamWidth: 2 }));
+    const { ended, tree } = await runSearch(server, spec({ n: 5, beamWidth: 2 }));
     assert.equal(ended.status, 'completed');
     const lanes = lanesOf(tree);
     assert.equal(lanes.filter((l) => l.iteration === 0).length, 5);
@@ -332,7 +272,7 @@ test('cancelling a beam search ends it cancelled with nothing left running', asy
   try {
     const controller = new AbortController();
     let steps = 0;
-    const { ended, recorder, tree } = await run(server, spec({ lookahead: 1 }), {
+    const { ended, recorder, tree } = await runSearch(server, spec({ lookahead: 1 }), {
       signal: controller.signal,
       onEvent: (e) => {
         if (e.type === 'node_added' && e.kind === 'step' && ++steps === 12) controller.abort();
