@@ -39,9 +39,7 @@ export async function evalCommand(argv: string[], signal: AbortSignal): Promise<
   const limit = numberFlag(values.limit, 'limit', { min: 1, integer: true });
   const dataset = readDataset(datasetFile);
   const problems = dataset.problems.slice(0, limit);
-  const backend = backendFromFlags(values);
-  const makeScorer = scorerFromFlags(values, backend, problems[0].problem);
-  checkScorerFits(strategy, makeScorer !== undefined);
+  checkScorerFits(strategy, values.scorer !== undefined);
   if (values.scorer === 'gold') {
     const missing = problems.filter((p) => p.problem.answer === undefined).length;
     if (missing) throw new UsageError(`--scorer gold needs every problem's answer, and ${missing} of ${problems.length} have none in ${datasetFile}`);
@@ -49,7 +47,11 @@ export async function evalCommand(argv: string[], signal: AbortSignal): Promise<
   const generation = generationFromFlags(values, strategy);
   const budget = budgetFromFlags(values);
   // Every value of N is checked before any run starts, so a bad one is a usage error, not a failure mid-way.
-  for (const n of ns) specFromFlags({ strategy: strategy.name, params: n === undefined ? params : { ...params, n }, ...generation, budget, scorer: makeScorer?.(problems[0].problem) });
+  for (const n of ns) specFromFlags({ strategy: strategy.name, params: n === undefined ? params : { ...params, n }, ...generation, budget });
+  const backend = backendFromFlags(values);
+  const status = new StatusLine();
+  const warn = (message: string) => status.log(`note: ${message}`);
+  const makeScorer = await scorerFromFlags(values, { backend, policyModel: generation.model, sample: problems[0].problem, warn }, signal);
   const dir = values.out ?? path.join('.reasonscope', 'evals', `${path.basename(datasetFile).replace(/\.jsonl?$/, '')}-${strategy.name}`);
   const { concurrency, ...spec } = generation;
   const job: EvalJob = {
@@ -71,8 +73,7 @@ export async function evalCommand(argv: string[], signal: AbortSignal): Promise<
     throw err;
   }
   const progress = new EvalProgress(plan);
-  const status = new StatusLine();
-  for (const line of dataset.skipped) status.log(`note: skipped ${line}`);
+  for (const line of dataset.skipped) warn(`skipped ${line}`);
   status.log(progress.plan(dir, problems.length, ns));
   const tick = setInterval(() => status.update(progress.line()), 1000);
   try {

@@ -13,11 +13,13 @@ export interface LiveRunOptions {
   json?: boolean;
   /** Chains the strategy draws, when the command knows: the status line then shows a bar. */
   chains?: number;
+  /** The command's status line, when it printed notes before the run. */
+  status?: StatusLine;
 }
 
 export async function runLive(backend: ModelBackend, prepared: PreparedRun, opts: LiveRunOptions, signal: AbortSignal): Promise<number> {
   const { recorder } = prepared;
-  const status = new StatusLine();
+  const status = opts.status ?? new StatusLine();
   for (const notice of prepared.notices) status.log(`note: ${notice}`);
   const progress = new RunProgress(recorder.tree);
   recorder.onEvent((event, tree) => {

@@ -44,10 +44,20 @@ Search options:
   --strategy NAME         ${STRATEGIES.map((s) => s.name).join('|')}
   --<parameter> VALUE     the strategy's parameters, e.g. --n 16 (reasonscope help strategies lists them)
   --scorer KIND           ${SCORER_KINDS.join('|')}: scores steps for the strategies that rank chains
+                          confidence: the policy's own token probabilities, no extra requests
+                          judge: a model on the same server rates each step (p("+") from its logprobs)
+                          http: a process reward model on a vLLM server (/pooling)
+                          gold: 1 if the chain's answer is the gold one (evaluation only, labelled so)
+  --judge-model NAME      judge: the judging model (the policy model will do)
+  --judge-samples N       judge: sampled verdicts per step where the server has no logprobs (default 8)
+  --prm-url URL           http: the vLLM server, e.g. http://127.0.0.1:8000 (may change on --resume)
+  --prm-model NAME        http: the PRM as that server names it, e.g. Qwen/Qwen2.5-Math-PRM-7B
+  --prm-separator S       http: the step separator of a PRM Reasonscope does not know
   --max-total-tokens N    stop once N tokens have been generated in all
   --max-requests N        stop once N requests have been sent
   --max-time S            stop after S seconds
-  --resume FILE           continue a stopped run in its own file, with its settings
+  --resume FILE           continue a stopped run in its own file, with its settings (--host,
+                          --concurrency and --prm-url may change)
   --list                  every strategy with its flags, defaults and meaning
 
 Eval options (and the search options but --resume and --list):

@@ -10,12 +10,13 @@ import { backendFromFlags } from './backendFlags';
 import { budgetFromFlags, budgetOptions } from './budgetFlags';
 import { generationFromFlags, generationOptions } from './generationFlags';
 import { runLive } from './liveRun';
+import { StatusLine } from './output';
 import { loadProblem } from './problemArg';
-import { checkScorerFits, scorerFromFlags, scorerFromHeader, scorerOptions } from './scorerFlags';
+import { checkScorerFits, scorerFromFlags, scorerOfRun, scorerOptions } from './scorerFlags';
 import { paramsFromFlags, specFromFlags, strategyFromFlag, strategyList, strategyOptions } from './strategyFlags';
 
 /** What may change when a run is resumed: where the server is and how many slots it has. */
-const RESUME_FLAGS = new Set(['resume', 'host', 'backend', 'prompt-format', 'concurrency', 'json']);
+const RESUME_FLAGS = new Set(['resume', 'host', 'backend', 'prompt-format', 'concurrency', 'json', 'prm-url']);
 
 /** The command's own flags; the strategies' parameters come on top. */
 export const searchOptions = {
@@ -46,22 +47,23 @@ export async function searchCommand(argv: string[], signal: AbortSignal): Promis
   const params = paramsFromFlags(strategy, values);
   const { problem, stem, source } = loadProblem('search', positionals, values.text);
   if (values.answer !== undefined) problem.answer = values.answer;
+  checkScorerFits(strategy, values.scorer !== undefined);
+  const generation = generationFromFlags(values, strategy);
+  const budget = budgetFromFlags(values);
+  specFromFlags({ strategy: strategy.name, params, ...generation, budget }); // flag errors before the scorer's server is asked
   const backend = backendFromFlags(values);
-  const makeScorer = scorerFromFlags(values, backend, problem);
-  checkScorerFits(strategy, makeScorer !== undefined);
-  const spec = specFromFlags({
-    strategy: strategy.name,
-    params,
-    ...generationFromFlags(values, strategy),
-    budget: budgetFromFlags(values),
-    scorer: makeScorer?.(problem),
-  });
+  const status = new StatusLine();
+  const warn = (message: string) => status.log(`note: ${message}`);
+  const makeScorer = await scorerFromFlags(values, { backend, policyModel: generation.model, sample: problem, warn }, signal);
+  const spec = specFromFlags({ strategy: strategy.name, params, ...generation, budget, scorer: makeScorer?.(problem) });
   const outFile = values.out ?? path.join('.reasonscope', 'runs', defaultRunFileName(stem, strategy.name));
   const prepared = await prepareRun({ backend, problem: { id: problem.id, text: problem.text, answer: problem.answer, source }, outFile, spec }, signal);
-  return runLive(backend, prepared, { outFile, json: values.json }, signal);
+  return runLive(backend, prepared, { outFile, json: values.json, status }, signal);
 }
 
-async function resume(file: string, values: { host?: string; backend?: string; 'prompt-format'?: string; concurrency?: string; json?: boolean }, signal: AbortSignal): Promise<number> {
+interface ResumeFlags { host?: string; backend?: string; 'prompt-format'?: string; concurrency?: string; json?: boolean; 'prm-url'?: string }
+
+async function resume(file: string, values: ResumeFlags, signal: AbortSignal): Promise<number> {
   let run;
   try {
     run = await readRunFile(file);
@@ -82,10 +84,11 @@ async function resume(file: string, values: { host?: string; backend?: string; '
   }
   // The run's own server unless told otherwise: a resume is meant to go on where it stopped.
   const backend = backendFromFlags({ ...values, host: values.host ?? header.backend.host, backend: values.backend ?? header.backend.kind });
+  const status = new StatusLine();
   const prepared = await resumeRun(file, {
     backend,
-    scorer: scorerFromHeader(header, backend),
+    scorer: scorerOfRun(header, backend, (message) => status.log(`note: ${message}`), values['prm-url']),
     concurrency: numberFlag(values.concurrency, 'concurrency', { min: 1, integer: true }),
   }, signal);
-  return runLive(backend, prepared, { outFile: file, json: values.json }, signal);
+  return runLive(backend, prepared, { outFile: file, json: values.json, status }, signal);
 }

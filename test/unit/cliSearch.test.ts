@@ -90,6 +90,51 @@ describe('reasonscope search against the test server', () => {
   });
 });
 
+describe('scorers with a server of their own', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ seed: 8 });
+  });
+  after(() => server.close());
+
+  test('a judge-scored run cut mid-way resumes with its judge rebuilt from the header', async () => {
+    const dir = tempDir();
+    const whole = path.join(dir, 'judged.run.jsonl');
+    const r = await cli(['search', PROBLEM, '--host', server.url, '--strategy', 'best-of-n', '--n', '3', '--scorer', 'judge', '--judge-model', 'llama3.2:1b', '--seed', '2', '--concurrency', '1', '--out', whole]);
+    assert.equal(r.code, 0, r.stderr);
+    const run = readRun(whole);
+    assert.equal(run.header.scorer?.name, 'judge:llama3.2:1b');
+    const judged = (events: typeof run.events) => events.filter((e) => e.type === 'step_scored' && e.scorer === 'judge:llama3.2:1b').length;
+    assert.ok(judged(run.events) > 0);
+    const lines = fs.readFileSync(whole, 'utf8').split('\n');
+    const firstAnswer = lines.findIndex((l) => l.includes('"answer_extracted"'));
+    const cut = path.join(dir, 'cut.run.jsonl');
+    fs.writeFileSync(cut, lines.slice(0, firstAnswer + 1).join('\n') + '\n');
+    const resumed = await cli(['search', '--resume', cut]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const after = readRun(cut);
+    assert.equal((after.events.at(-1) as RunEndedEvent).status, 'completed');
+    assert.ok(judged(after.events.slice(after.events.findIndex((e) => e.type === 'run_resumed'))) > 0, 'the resumed part is judged too');
+  });
+
+  test('a PRM on a vLLM-style server scores the chains', async () => {
+    const out = path.join(tempDir(), 'prm.run.jsonl');
+    const r = await cli(['search', PROBLEM, '--host', server.url, '--strategy', 'weighted', '--n', '3', '--scorer', 'http', '--prm-url', server.url, '--prm-model', 'Qwen/Qwen2.5-Math-PRM-7B', '--out', out, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const run = readRun(out);
+    assert.deepEqual(run.header.scorer, { name: 'prm:Qwen/Qwen2.5-Math-PRM-7B', params: { url: server.url, model: 'Qwen/Qwen2.5-Math-PRM-7B' } });
+    assert.ok(Object.keys(JSON.parse(r.stdout).result.weights).length > 0);
+  });
+
+  test('a judge model the server lacks fails before a run file is written, naming the pull', async () => {
+    const out = path.join(tempDir(), 'none.run.jsonl');
+    const r = await cli(['search', PROBLEM, '--host', server.url, '--strategy', 'best-of-n', '--scorer', 'judge', '--judge-model', 'nosuch:7b', '--out', out]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /Model "nosuch:7b" is not available.*ollama pull nosuch:7b/);
+    assert.equal(fs.existsSync(out), false);
+  });
+});
+
 describe('search usage errors name the problem (exit 2)', () => {
   const search = (...args: string[]) => cli(['search', '--text', 'What is $6 \\times 7$?', ...args]);
 
@@ -104,6 +149,11 @@ describe('search usage errors name the problem (exit 2)', () => {
       [['--strategy', 'majority', '--scorer', 'confidence'], /majority does not use a scorer/],
       [['--strategy', 'best-of-n', '--scorer', 'gold'], /--scorer gold: the gold scorer needs the problem's gold answer/],
       [['--strategy', 'best-of-n', '--scorer', 'oracle'], /--scorer must be one of .*confidence.*got "oracle"/],
+      [['--strategy', 'best-of-n', '--scorer', 'judge'], /--scorer judge needs --judge-model NAME.*the policy model will do: --judge-model qwen2\.5:1\.5b/],
+      [['--strategy', 'best-of-n', '--scorer', 'http', '--prm-url', 'http://127.0.0.1:8000'], /--scorer http needs --prm-url URL .* and --prm-model NAME/],
+      [['--strategy', 'best-of-n', '--scorer', 'http', '--prm-url', 'ftp://x', '--prm-model', 'm'], /--scorer http: .*must start with http:\/\/ or https:\/\//],
+      [['--strategy', 'best-of-n', '--scorer', 'confidence', '--judge-model', 'm'], /--judge-model is an option of --scorer judge, not of confidence/],
+      [['--strategy', 'best-of-n', '--scorer', 'judge', '--judge-model', 'm', '--judge-samples', '0'], /--judge-samples must be an integer ≥ 1/],
       [['--strategy', 'majority', '--max-time', '0'], /--max-time is in seconds and must be more than 0/],
       [['--strategy', 'majority', '--max-requests', 'lots'], /--max-requests must be an integer/],
     ];

@@ -106,6 +106,23 @@ describe('reasonscope eval against the test server', () => {
   });
 });
 
+test('eval with a PRM: the PRM server may move between starts, the runs are kept', async () => {
+  const [a, b] = await Promise.all([startTestServer({ seed: 6 }), startTestServer({ seed: 6 })]);
+  try {
+    const out = path.join(tempDir(), 'eval');
+    const args = (prm: string) => ['eval', DATASET, '--host', a.url, '--strategy', 'best-of-n', '--n', '2', '--limit', '2', '--scorer', 'http', '--prm-model', 'Qwen/Qwen2.5-Math-PRM-7B', '--prm-url', prm, '--out', out];
+    const first = await cli(args(a.url));
+    assert.equal(first.code, 0, first.stderr);
+    const settings = JSON.parse(fs.readFileSync(path.join(out, 'eval.json'), 'utf8'));
+    assert.deepEqual(settings.scorer, { name: 'prm:Qwen/Qwen2.5-Math-PRM-7B', params: { model: 'Qwen/Qwen2.5-Math-PRM-7B' } });
+    const moved = await cli(args(b.url));
+    assert.equal(moved.code, 0, moved.stderr);
+    assert.match(moved.stderr, /2 done, 0 to resume, 0 to run/);
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+});
+
 describe('eval usage errors (exit 2)', () => {
   test('name the flag or the file and what to do', async () => {
     const dataset = path.join(tempDir(), 'noanswers.jsonl');

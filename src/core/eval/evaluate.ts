@@ -65,7 +65,7 @@ export function planEval(job: EvalJob): EvalPlan {
     model: probe.generation.model,
     sampling: { temperature, topP, seed, maxTokens },
     logprobs: probe.generation.logprobs,
-    ...(probe.scorer && { scorer: { name: probe.scorer.name, ...(probe.scorer.params && { params: probe.scorer.params }) } }),
+    ...(probe.scorer && { scorer: scorerSetting(probe.scorer) }),
     ...(probe.budget && { budget: probe.budget }),
   };
   claimEvalDir(job.dir, settings);
@@ -147,6 +147,14 @@ async function execute(job: EvalJob, plan: EvalPlan, run: PlannedRun, width: num
   }
   run.state = { kind: 'ended', ended };
   listener.ended?.(run, ended);
+}
+
+/** The scorer as a setting: its name and parameters, but not the URL of a PRM server, which may
+ * move between starts without changing a score. */
+function scorerSetting(scorer: Scorer): NonNullable<EvalSettings['scorer']> {
+  const params = { ...scorer.params };
+  delete params.url;
+  return { name: scorer.name, ...(Object.keys(params).length && { params }) };
 }
 
 const withN = (params: Record<string, unknown> | undefined, n: number | undefined) => (n === undefined ? { ...params } : { ...params, n });
