@@ -8,7 +8,7 @@
 import { ROOT_ID } from '../../trace/schema';
 import { AGGREGATION_PARAM, bool, type Strategy } from '../strategy';
 import {
-  bestCompleted, duplicateOf, expandCandidates, keepTopBeams, LOOKAHEAD, MAX_ITERATIONS, pruneCandidate, rankReason, stepSettings,
+  bestCompleted, duplicateFinder, expandCandidates, keepTopBeams, LOOKAHEAD, MAX_ITERATIONS, pruneCandidate, rankReason, stepSettings,
   type Candidate, type Expansion,
 } from './stepSearch';
 
@@ -29,9 +29,10 @@ export interface BeamSelection<T> {
 export function selectBeams<T extends Selectable>(candidates: readonly T[], keep: number, filterDuplicates: boolean): BeamSelection<T> {
   const pruned: BeamSelection<T>['pruned'] = [];
   const open: T[] = [];
-  for (const c of candidates) {
+  const twinOf = duplicateFinder<T>();
+  for (const c of [...candidates].sort((a, b) => a.order - b.order)) {
     if (c.finished) continue;
-    const twin = filterDuplicates ? duplicateOf(c, candidates) : undefined;
+    const twin = filterDuplicates ? twinOf(c) : undefined;
     if (twin) pruned.push({ candidate: c, reason: `duplicate of ${twin.ids[0] ?? twin.lane}` });
     else open.push(c);
   }
@@ -53,7 +54,7 @@ export const beam: Strategy = {
   description: 'n chains grown a step at a time; each iteration keeps the n/M best by step score and expands each M times, until n have finished',
   params: [
     { name: 'n', kind: 'int', default: 16, min: 1, max: 4096, description: 'beams: steps sampled per iteration, and completed chains after which the search ends (search-and-learn\'s recipe uses 16)' },
-    { name: 'beamWidth', kind: 'int', default: 4, min: 1, max: 256, description: 'expansions of each kept chain (M); the n/M best open chains are kept each iteration' },
+    { name: 'beamWidth', kind: 'int', default: 4, min: 1, max: 256, description: 'expansions of each kept chain (M); the n/M best open chains are kept each iteration (search-and-learn\'s beam_width)' },
     MAX_ITERATIONS,
     LOOKAHEAD,
     { name: 'filterDuplicates', kind: 'bool', default: true, description: 'prune an open chain whose text equals an earlier one\'s, so the beam holds different chains (as search-and-learn\'s recipe sets)' },

@@ -35,7 +35,7 @@ export const dvts: Strategy = {
   description: 'n/M independent subtrees, each expanding its current step M times and keeping its best child; the best finished chain wins',
   params: [
     { name: 'n', kind: 'int', default: 16, min: 1, max: 4096, description: 'steps sampled per iteration over all subtrees: n/beamWidth subtrees of beamWidth each; a multiple of beamWidth' },
-    { name: 'beamWidth', kind: 'int', default: 4, min: 1, max: 256, description: 'expansions of each subtree\'s current step per iteration (M)' },
+    { name: 'beamWidth', kind: 'int', default: 4, min: 1, max: 256, description: 'expansions of each subtree\'s current step per iteration (M, search-and-learn\'s beam_width)' },
     MAX_ITERATIONS,
     LOOKAHEAD,
     AGGREGATION_PARAM,

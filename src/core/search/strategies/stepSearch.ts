@@ -55,7 +55,7 @@ export const MAX_ITERATIONS: ParamSpec = {
 
 export const LOOKAHEAD: ParamSpec = {
   name: 'lookahead', kind: 'int', default: 1, min: 0, max: 20,
-  description: 'greedy steps (temperature 0) written after each new step and scored with it; they judge the step and are pruned as "lookahead"',
+  description: 'greedy steps (temperature 0) written after each new step and scored with it, then pruned as "lookahead": they judge the step and are not kept (search-and-learn\'s lookahead)',
 };
 
 export function stepSettings(params: StrategyParams): StepSettings {
@@ -80,13 +80,16 @@ export function keepTopBeams<T extends Pick<Candidate, 'score' | 'order'>>(candi
   return { kept: ranked.slice(0, keep), dropped: ranked.slice(keep) };
 }
 
-/** The earliest open candidate before `candidate` in lane order whose chain reads the same, if any. */
-export function duplicateOf<T extends Pick<Candidate, 'order' | 'finished' | 'text'>>(candidate: T, others: readonly (T | undefined)[]): T | undefined {
-  let twin: T | undefined;
-  for (const other of others) {
-    if (other && !other.finished && other.order < candidate.order && other.text === candidate.text && (!twin || other.order < twin.order)) twin = other;
-  }
-  return twin;
+/** A check to call on candidates in lane order: for an open chain that reads like an earlier open
+ * one, that earlier one (the first of its text). */
+export function duplicateFinder<T extends Pick<Candidate, 'finished' | 'text'>>(): (candidate: T) => T | undefined {
+  const first = new Map<string, T>();
+  return (candidate) => {
+    if (candidate.finished) return undefined;
+    const twin = first.get(candidate.text);
+    if (!twin) first.set(candidate.text, candidate);
+    return twin;
+  };
 }
 
 /** The best finished chain with an answer, ties to the earlier lane. */
@@ -120,23 +123,24 @@ export interface ExpandSettings {
  * member and that must not depend on timing, and a duplicate is always of an earlier chain. */
 export async function expandCandidates(ctx: SearchContext, expansions: readonly Expansion[], settings: ExpandSettings): Promise<Candidate[]> {
   const grown = expansions.map((e) => grow(ctx, e, settings.final));
-  const ready: (Candidate | undefined)[] = [];
+  const twinOf = duplicateFinder<Candidate>();
+  const duplicates = new Set<Candidate>();
   let previous: Promise<unknown> = Promise.resolve();
-  const turns = grown.map((pending, k) => {
+  const turns = grown.map((pending) => {
     // allSettled handles each growth's rejection at once, and waits for it even after a cancel.
     const turn = Promise.allSettled([previous, pending]).then(([, mine]) => {
       if (mine.status === 'rejected') throw mine.reason;
       const c = mine.value;
-      ready[k] = c;
       if (c?.finished) c.answer = ctx.conclude(c.last, c.lane);
+      if (c && settings.skipDuplicates && twinOf(c)) duplicates.add(c);
       return c;
     });
     previous = turn.catch(() => undefined);
     return turn;
   });
-  const done = await settleAll(turns.map(async (turn, k) => {
+  const done = await settleAll(turns.map(async (turn) => {
     const c = await turn;
-    if (!c || (settings.skipDuplicates && !c.finished && duplicateOf(c, ready.slice(0, k)))) return c;
+    if (!c || duplicates.has(c)) return c;
     c.score = await scoreCandidate(ctx, c, settings);
     return c;
   }));
