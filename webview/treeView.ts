@@ -233,7 +233,6 @@ export class TreeView {
         .classed('scored', position !== undefined)
         .classed('score-strong', position !== undefined && position >= STRONG_POSITION)
         .style('--score-color', () => (position === undefined ? null : scoreColor(position)))
-        .attr('data-score', () => (score === undefined ? null : String(score)))
         .attr('data-visits', () => (node.visits === undefined ? null : String(node.visits)));
       g.classed('no-answer', node.answer?.normalized === null)
         .classed('label-error', isErrorLabel(node.label))
@@ -333,7 +332,7 @@ export class TreeView {
     this.tooltip.replaceChildren(
       h('div', { class: 'tooltip-title' }, title),
       h('div', { html: node.kind === 'answer' ? texToHtml(node.text) : mathSnippetToHtml(node.text) }),
-      ...facts.map((fact) => h('div', { class: `tooltip-fact${fact.startsWith('pruned') ? ' tooltip-pruned' : ''}` }, fact)),
+      ...facts.map((fact) => h('div', { class: 'tooltip-fact' }, fact)),
     );
     this.tooltip.hidden = false;
     const box = el.getBoundingClientRect();
