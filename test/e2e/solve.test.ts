@@ -1,8 +1,8 @@
 /** The packaged extension in a real VS Code (code-server, driven in headless Chromium): a user opens
  * a problem, runs "Reasonscope: Solve Problem" from the palette, watches the tree grow in the side
  * panel, and later reopens the saved run; runs "Reasonscope: Search…" accepting the defaults and sees
- * scored steps and the selected path; resumes a cancelled search; and a user whose Ollama host is
- * wrong is told so.
+ * scored steps, pruned branches and the selected path; resumes a cancelled search; and a user whose
+ * Ollama host is wrong is told so.
  * Evidence (screenshots, code-server and extension host logs, browser console) stays in
  * test-output/e2e/. */
 import * as assert from 'node:assert/strict';
@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { strategyNamed } from '../../src/core/search/strategies';
+import { resolveParams } from '../../src/core/search/strategy';
 import { parseRunText } from '../../src/core/trace/parse';
 import { e2eOutputDir, e2eToolsInstalled, repoRoot } from './support/paths';
 import { closedPort } from '../support/helpers';
@@ -33,6 +34,7 @@ const tree = {
   answerLeaf: '#tree-svg g.node.kind-answer',
   scoredNode: '#tree-svg g.node.scored',
   chosenLink: '#tree-svg path.link.chosen',
+  prunedNode: '#tree-svg g.node.pruned-branch',
   key: '#key',
   legendVotes: '.legend-row .votes',
   status: '.run-header .status',
@@ -40,8 +42,7 @@ const tree = {
 };
 
 const RUN_TIMEOUT_MS = 90_000;
-/** Best-of-N's default number of chains, what accepting the parameters runs. */
-const BEST_OF_N_DEFAULT = strategyNamed('best-of-n').params.find((p) => p.name === 'n')?.default;
+const BEAM = strategyNamed('beam');
 
 describe('Reasonscope in a real VS Code (code-server + Chromium)', () => {
   const clock = new Stopwatch();
@@ -101,7 +102,7 @@ describe('Reasonscope in a real VS Code (code-server + Chromium)', () => {
     );
   });
 
-  test('Search… with best-of-N and the confidence scorer, defaults accepted, shows scored steps and the selected path', { skip }, async () => {
+  test('Search… with beam search and the confidence scorer, defaults accepted, shows scored steps, pruned branches and the selected path', { skip }, async () => {
     const problem = SOLVE_SCENARIO.problemFile;
     await withWorkbench(
       'search',
@@ -110,29 +111,30 @@ describe('Reasonscope in a real VS Code (code-server + Chromium)', () => {
       async (workbench, codeServer) => {
         await workbench.openFile(problem);
         await workbench.runCommandWithInput('Reasonscope: Search…', 'Search — strategy');
-        await workbench.acceptQuickPickStep('Search — strategy', 'Best-of-N', 'best-of');
-        await workbench.acceptQuickPickStep('Search — Best-of-N', 'Start Best-of-N');
-        await workbench.acceptQuickPickStep('Search — scorer', 'confidence');
+        await workbench.acceptQuickPickStep('Search — strategy', BEAM.title, 'beam');
+        await workbench.acceptQuickPickStep(`Search — ${BEAM.title}`, `Start ${BEAM.title}`);
+        await workbench.acceptQuickPickStep('Search — scorer', 'confidence', 'confidence');
         await workbench.waitForQuickInputClosed();
 
         const frame = await workbench.webviewFrame(tree.frameMarker);
         const reading = await readFinishedTree(frame);
         assert.equal(reading.status, 'completed');
-        assert.equal(reading.votes.reduce((a, b) => a + b, 0), BEST_OF_N_DEFAULT, 'every chain of the default n answered or gave up');
+        assert.ok(reading.answerLeaves > 0, 'chains reached answers');
         assert.ok(await frame.locator(tree.scoredNode).count() > 0, 'steps are coloured by their scores');
         assert.match(await frame.locator(tree.key).innerText(), /confidence/, 'the key names the scorer');
+        assert.ok(await frame.locator(tree.prunedNode).count() > 0, 'pruned branches are marked');
         assert.ok(await frame.locator(tree.chosenLink).count() > 0, 'the path to the selected answer is emphasised');
-        const done = await workbench.waitForNotification(/Best-of-N chose/);
+        const done = await workbench.waitForNotification(new RegExp(`${BEAM.title} chose`));
         assert.match(done, /confidence score \d\.\d\d/, `the summary says how the answer was chosen: "${done}"`);
-        await workbench.waitForNoNotification(/Best-of-N with/);
+        await workbench.waitForNoNotification(new RegExp(`${BEAM.title} with`));
         await workbench.screenshot(join(e2eOutputDir, 'search.png'));
 
         const runsDir = join(codeServer.workspaceDir, '.reasonscope/runs');
-        const runFiles = readdirSync(runsDir).filter((name) => name.includes('-best-of-n-'));
-        assert.equal(runFiles.length, 1, `one best-of-n run file in ${runsDir}`);
+        const runFiles = readdirSync(runsDir).filter((name) => name.includes(`-${BEAM.name}-`));
+        assert.equal(runFiles.length, 1, `one ${BEAM.name} run file in ${runsDir}`);
         const saved = parseRunText(readFileSync(join(runsDir, runFiles[0]), 'utf8'));
         assert.equal(saved.header.scorer?.name, 'confidence');
-        assert.equal(saved.header.strategy.params.n, BEST_OF_N_DEFAULT);
+        assert.deepEqual(saved.header.strategy.params, { ...resolveParams(BEAM, {}), concurrency: saved.header.strategy.params.concurrency }, 'the defaults were run');
       },
     );
   });
