@@ -3,8 +3,9 @@
  * ones that stopped and makes the missing ones, so a long evaluation survives Ctrl-C and crashes.
  *
  * Runs share the request limit: a run with n = k takes min(k, limit) slots (its own scheduler
- * never has more in flight), and runs start in order as slots free up. A strategy without `n`
- * takes them all. Runs are seeded, so how they were interleaved changes nothing in them. */
+ * never has more in flight; a strategy without `n` takes them all), and whenever slots free up the
+ * next runs in order that fit them start. Runs are seeded, so how they were interleaved changes
+ * nothing in them. */
 import { isCancelled } from '../model/errors';
 import type { ModelBackend } from '../model/types';
 import type { Scorer } from '../reward/types';
@@ -92,29 +93,40 @@ export async function runEval(job: EvalJob, plan: EvalPlan, listener: EvalListen
   const onAbort = () => stop.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
   if (signal?.aborted) stop.abort();
-  const slots = new Slots(job.concurrency);
-  const running = new Set<Promise<void>>();
+  const pending = plan.runs.filter((r) => !isDone(r));
+  let free = job.concurrency;
+  let running = 0;
   let setupError: unknown;
   try {
-    for (const run of plan.runs.filter((r) => !isDone(r))) {
-      const width = Math.min(job.concurrency, run.n ?? job.concurrency);
-      await slots.take(width);
-      if (stop.signal.aborted) {
-        slots.give(width);
-        break;
-      }
-      const task = execute(job, plan, run, width, listener, stop.signal)
-        .catch((err: unknown) => {
-          if (!isCancelled(err) && setupError === undefined) setupError = err;
-          stop.abort();
-        })
-        .finally(() => {
-          slots.give(width);
-          running.delete(task);
-        });
-      running.add(task);
-    }
-    await Promise.all(running);
+    await new Promise<void>((resolve) => {
+      // First fit: the next runs in order that fit the free slots start; a wide run waiting for
+      // slots does not hold back narrower ones behind it (the list is finite, so it gets them).
+      const fill = () => {
+        for (let i = 0; i < pending.length && free > 0 && !stop.signal.aborted;) {
+          const run = pending[i];
+          const width = Math.min(job.concurrency, run.n ?? job.concurrency);
+          if (width > free) {
+            i++;
+            continue;
+          }
+          pending.splice(i, 1);
+          free -= width;
+          running++;
+          execute(job, plan, run, width, listener, stop.signal)
+            .catch((err: unknown) => {
+              if (!isCancelled(err) && setupError === undefined) setupError = err;
+              stop.abort();
+            })
+            .finally(() => {
+              free += width;
+              running--;
+              fill();
+            });
+        }
+        if (running === 0) resolve();
+      };
+      fill();
+    });
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
@@ -158,28 +170,3 @@ function scorerSetting(scorer: Scorer): NonNullable<EvalSettings['scorer']> {
 }
 
 const withN = (params: Record<string, unknown> | undefined, n: number | undefined) => (n === undefined ? { ...params } : { ...params, n });
-
-/** A counting semaphore where a run takes several slots at once; first come, first served, so a
- * wide run is not starved by narrow ones behind it. */
-class Slots {
-  private readonly waiting: { need: number; wake: () => void }[] = [];
-
-  constructor(private free: number) {}
-
-  take(need: number): Promise<void> {
-    if (!this.waiting.length && need <= this.free) {
-      this.free -= need;
-      return Promise.resolve();
-    }
-    return new Promise((wake) => this.waiting.push({ need, wake }));
-  }
-
-  give(count: number): void {
-    this.free += count;
-    while (this.waiting.length && this.waiting[0].need <= this.free) {
-      const next = this.waiting.shift()!;
-      this.free -= next.need;
-      next.wake();
-    }
-  }
-}
