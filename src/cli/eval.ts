@@ -145,7 +145,7 @@ class EvalProgress {
     const kept = this.done;
     const stopped = this.evalPlan.runs.filter((r) => !isDone(r) && r.state.kind !== 'missing').length;
     const times = ns[0] === undefined ? '' : ` × N ${ns.join(',')}`;
-    return `${problems} problems${times} = ${this.total} runs in ${dir}: ${kept} done, ${stopped} to resume, ${this.total - kept - stopped} to run`;
+    return `${problems} ${problems === 1 ? 'problem' : 'problems'}${times} = ${this.total} ${this.total === 1 ? 'run' : 'runs'} in ${dir}: ${kept} done, ${stopped} to resume, ${this.total - kept - stopped} to run`;
   }
 
   ended(ended: RunEndedEvent): void {

@@ -131,7 +131,7 @@ export function summaryMarkdown(summary: EvalSummary): string {
   const lines = [
     `# ${s.strategy} on ${path.basename(s.dataset.file)}`,
     '',
-    `${summary.problems} problems · ${setting.join(' · ')}`,
+    `${summary.problems} ${summary.problems === 1 ? 'problem' : 'problems'} · ${setting.join(' · ')}`,
     '',
     '| N | runs | accuracy | tokens / problem | wall time / problem |',
     '|--:|--:|--:|--:|--:|',
