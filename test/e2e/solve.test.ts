@@ -178,7 +178,7 @@ describe('Reasonscope in a real VS Code (code-server + Chromium)', () => {
       clock,
       async (workbench) => {
         await workbench.openFile(traceFile);
-        await workbench.runCommand('Reasonscope: Open Trace File');
+        await workbench.runCommandWithInput('Reasonscope: Open Trace File', `${traceFile}: `);
         // Record 3 is math-62: wrong from step 2 on, per ProcessBench's label.
         await workbench.pickQuickPickItem('math-62', '3 · math-62');
         const frame = await workbench.webviewFrame(tree.frameMarker);
