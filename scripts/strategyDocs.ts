@@ -3,6 +3,7 @@
  * between the markers; a unit test fails when it is stale. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { flagName, valueRange } from '../src/cli/strategyFlags';
 import { STRATEGIES } from '../src/core/search/strategies';
 import type { ParamSpec } from '../src/core/search/strategy';
 
@@ -13,15 +14,11 @@ const END = '<!-- strategies:end -->';
 function range(p: ParamSpec): string {
   if (p.kind === 'choice') return (p.choices ?? []).map((c) => `\`${c}\``).join(' · ');
   if (p.kind === 'bool') return '`true` · `false`';
-  if (p.kind === 'text') return 'text';
-  const kind = p.kind === 'int' ? 'integer' : 'number';
-  if (p.min !== undefined && p.max !== undefined) return `${kind} ${p.min}–${p.max}`;
-  if (p.min !== undefined) return `${kind} ≥ ${p.min}`;
-  return p.max === undefined ? kind : `${kind} ≤ ${p.max}`;
+  return valueRange(p) ?? 'text';
 }
 
 const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
-const flag = (name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+const flag = (name: string) => `--${flagName(name)}`;
 
 export function strategySection(): string {
   const parts = [START, ''];

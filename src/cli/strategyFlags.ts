@@ -116,7 +116,7 @@ function paramUsage(p: ParamSpec): string {
 }
 
 /** What a value may be, where the usage does not already show it. */
-function valueRange(p: ParamSpec): string | undefined {
+export function valueRange(p: ParamSpec): string | undefined {
   switch (p.kind) {
     case 'bool':
     case 'text':

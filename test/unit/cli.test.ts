@@ -1,36 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { parseRunText } from '../../src/core/trace/parse';
 import { startTestServer, type TestServer } from '../support/ollamaServer';
+import { cli } from '../support/cli';
 import { closedPort, tempDir } from '../support/helpers';
 
-const CLI = path.resolve('src/cli/main.ts');
-// Absolute, because the CLI runs in a scratch directory where `tsx` would not resolve.
-const TSX = pathToFileURL(path.resolve('node_modules/tsx/dist/loader.mjs')).href;
 const PROBLEM = path.resolve('test/fixtures/problems', fs.readdirSync('test/fixtures/problems').find((f) => f.endsWith('.problem.md')) ?? '');
-
-interface Result { code: number | null; stdout: string; stderr: string }
-
-function cli(args: string[], opts: { cwd?: string; onStderr?: (s: string, kill: () => void) => void } = {}): Promise<Result> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
-      cwd: opts.cwd ?? tempDir(),
-      env: { ...process.env, OLLAMA_HOST: '', CI: '1', NODE_OPTIONS: '' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      opts.onStderr?.(stderr, () => child.kill('SIGINT'));
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('reasonscope CLI', () => {
   let server: TestServer;
