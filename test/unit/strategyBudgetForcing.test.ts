@@ -3,19 +3,14 @@
  * the growing allowances; the last answer wins; reruns, resumed and cancelled runs behave. */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { OllamaBackend } from '../../src/core/model/ollama';
-import { buildSpec, executeRun, type SpecInput } from '../../src/core/search/run';
-import { prepareRun, resumeRun } from '../../src/core/search/startRun';
+import type { SpecInput } from '../../src/core/search/run';
 import { allowances } from '../../src/core/search/strategies/budgetForcing';
-import { readRunFile } from '../../src/core/trace/runFile';
 import { ROOT_ID, type RunEvent } from '../../src/core/trace/schema';
 import { replay, type RunTree, type TreeNode } from '../../src/core/trace/tree';
 import { startTestServer, type TestServer } from '../support/ollamaServer';
-import { problemText, tempDir } from '../support/helpers';
+import { resumeCut, runSearch, shape } from '../support/searchRun';
 
-const GOLD = '\\frac{14}{3}';
 
 function spec(params: Record<string, unknown> = {}, sampling: SpecInput['sampling'] = {}): SpecInput {
   return {
@@ -24,19 +19,7 @@ function spec(params: Record<string, unknown> = {}, sampling: SpecInput['samplin
   };
 }
 
-async function run(server: TestServer, input: SpecInput, opts: { signal?: AbortSignal; onEvent?: (e: RunEvent) => void } = {}) {
-  const backend = new OllamaBackend(server.url);
-  const outFile = path.join(tempDir(), 'bf.run.jsonl');
-  const prepared = await prepareRun({ backend, problem: { text: problemText(), answer: GOLD }, spec: buildSpec(input), outFile });
-  if (opts.onEvent) prepared.recorder.onEvent(opts.onEvent);
-  const ended = await executeRun(backend, prepared.recorder, prepared.spec, opts.signal).finally(() => prepared.recorder.close());
-  const logged = await readRunFile(outFile);
-  return { ended, outFile, logged, recorder: prepared.recorder, tree: replay(logged.header, logged.events) };
-}
 
-function shape(tree: RunTree): string[] {
-  return [...tree.nodes.values()].map((n) => JSON.stringify([n.id, n.parent, [...n.children].sort(), n.text, n.status, n.stopReason, n.tags, n.answer?.normalized, n.selected])).sort();
-}
 
 /** The steps of lane `lane`, in order. */
 const lane = (tree: RunTree, name: string): TreeNode[] => [...tree.nodes.values()].filter((n) => n.kind === 'step' && n.id.startsWith(`${name}.`));
@@ -60,7 +43,7 @@ describe('budget forcing against the test server', () => {
 
   test('every trigger branches from the step where the model tried to finish, beside the answer it had there', async () => {
     const from = server.requests.length;
-    const { ended, tree } = await run(server, spec({ maxWaits: 3, triggers: 'Wait, / Let me double-check.', initialTokens: 64, growth: 2 }));
+    const { ended, tree } = await runSearch(server, spec({ maxWaits: 3, triggers: 'Wait, / Let me double-check.', initialTokens: 64, growth: 2 }));
     assert.equal(ended.status, 'completed');
     const triggers = ['Wait,', 'Let me double-check.', 'Wait,'];
     for (let k = 1; k <= 3; k++) {
@@ -86,7 +69,7 @@ describe('budget forcing against the test server', () => {
   });
 
   test('a round that uses up its allowance is not forced again, and the last answer found stands', async () => {
-    const { ended, tree } = await run(server, spec({ maxWaits: 3, initialTokens: 3, growth: 2 }));
+    const { ended, tree } = await runSearch(server, spec({ maxWaits: 3, initialTokens: 3, growth: 2 }));
     const cut = lane(tree, 'b1');
     assert.equal(cut.at(-1)?.stopReason, 'length');
     assert.equal(tree.nodes.get('b1.answer'), undefined);
@@ -95,7 +78,7 @@ describe('budget forcing against the test server', () => {
   });
 
   test('with no waits it is one plain chain', async () => {
-    const { ended, tree } = await run(server, spec({ maxWaits: 0 }));
+    const { ended, tree } = await runSearch(server, spec({ maxWaits: 0 }));
     assert.deepEqual(tree.nodes.get(ROOT_ID)?.children, ['b0.0']);
     assert.ok([...tree.nodes.values()].every((n) => !n.tags?.includes('injected')));
     assert.equal(ended.result?.selected, 'b0.answer');
@@ -103,25 +86,20 @@ describe('budget forcing against the test server', () => {
 
   test('the same seed gives the same tree', async () => {
     const params = { maxWaits: 2 };
-    const a = await run(server, spec(params, { temperature: 0.9 }));
-    const b = await run(server, spec(params, { temperature: 0.9 }));
+    const a = await runSearch(server, spec(params, { temperature: 0.9 }));
+    const b = await runSearch(server, spec(params, { temperature: 0.9 }));
     assert.deepEqual(shape(b.tree), shape(a.tree));
   });
 
   test('a run cut off between rounds resumes to the tree of the uninterrupted run', async () => {
     const input = spec({ maxWaits: 3, triggers: 'Hmm, / Wait, / Let me double-check.' }, { temperature: 0.9 });
-    const full = await run(server, input);
+    const full = await runSearch(server, input);
     const lines = fs.readFileSync(full.outFile, 'utf8').split('\n').filter(Boolean);
     const events = lines.slice(1).map((l) => JSON.parse(l) as RunEvent);
     for (const nth of [1, 2, 3]) {
       let seen = 0;
       const count = events.findIndex((e) => e.type === 'answer_extracted' && ++seen === nth) + 1;
-      const file = path.join(tempDir(), 'cut.run.jsonl');
-      fs.writeFileSync(file, lines.slice(0, 1 + count).join('\n') + '\n');
-      const backend = new OllamaBackend(server.url);
-      const resumed = await resumeRun(file, { backend });
-      const ended = await executeRun(backend, resumed.recorder, resumed.spec).finally(() => resumed.recorder.close());
-      const again = await readRunFile(file);
+      const { ended, logged: again } = await resumeCut(server, full.outFile, count);
       assert.deepEqual(shape(replay(again.header, again.events)), shape(full.tree), `cut after ${count} events`);
       assert.equal(ended.result?.selected, full.ended.result?.selected);
     }
@@ -132,7 +110,7 @@ test('cancelling during a forced round stops the run and leaves nothing running'
   const server = await startTestServer({ seed: 6, tokenLatencyMs: 2 });
   try {
     const controller = new AbortController();
-    const { ended, recorder, tree } = await run(server, spec({ maxWaits: 3 }), {
+    const { ended, recorder, tree } = await runSearch(server, spec({ maxWaits: 3 }), {
       signal: controller.signal,
       onEvent: (e) => {
         if (e.type === 'node_added' && e.id === 'b1.0') controller.abort();

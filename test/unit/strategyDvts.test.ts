@@ -12,7 +12,7 @@ import type { Candidate } from '../../src/core/search/strategies/stepSearch';
 import { ROOT_ID, type RunEvent } from '../../src/core/trace/schema';
 import type { RunTree, TreeNode } from '../../src/core/trace/tree';
 import { startTestServer, type TestServer } from '../support/ollamaServer';
-import { chainHashScorer, chainSteps, lookaheadEnd, resumeCut, runSearch, shape } from '../support/stepSearch';
+import { chainHashScorer, chainSteps, lookaheadEnd, resumeCut, runSearch, shape } from '../support/searchRun';
 
 function spec(params: Record<string, unknown> = {}, extra: Partial<SpecInput> = {}): SpecInput {
   return {

@@ -3,21 +3,16 @@
  * `finalBy`, and a rerun, a resumed run and a cancelled one behave. */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { OllamaBackend } from '../../src/core/model/ollama';
 import { confidenceScorer } from '../../src/core/reward/confidence';
 import { meanLogprob } from '../../src/core/search/context';
-import { buildSpec, executeRun, type SpecInput } from '../../src/core/search/run';
-import { prepareRun, resumeRun } from '../../src/core/search/startRun';
+import type { SpecInput } from '../../src/core/search/run';
 import { priorsFromLogprobs, puctScore, puctSelect, type PuctChild } from '../../src/core/search/strategies/mcts';
-import { readRunFile } from '../../src/core/trace/runFile';
 import { ROOT_ID, type MctsBackupEvent, type RunEvent } from '../../src/core/trace/schema';
 import { replay, type RunTree, type TreeNode } from '../../src/core/trace/tree';
 import { startTestServer, type TestServer } from '../support/ollamaServer';
-import { problemText, tempDir } from '../support/helpers';
+import { resumeCut, runSearch, shape } from '../support/searchRun';
 
-const GOLD = '\\frac{14}{3}';
 
 function spec(params: Record<string, unknown> = {}, extra: Partial<SpecInput> = {}): SpecInput {
   return {
@@ -26,20 +21,7 @@ function spec(params: Record<string, unknown> = {}, extra: Partial<SpecInput> = 
   };
 }
 
-async function run(server: TestServer, input: SpecInput, opts: { signal?: AbortSignal; onEvent?: (e: RunEvent) => void } = {}) {
-  const backend = new OllamaBackend(server.url);
-  const outFile = path.join(tempDir(), 'mcts.run.jsonl');
-  const prepared = await prepareRun({ backend, problem: { text: problemText(), answer: GOLD }, spec: buildSpec(input), outFile });
-  if (opts.onEvent) prepared.recorder.onEvent(opts.onEvent);
-  const ended = await executeRun(backend, prepared.recorder, prepared.spec, opts.signal).finally(() => prepared.recorder.close());
-  const logged = await readRunFile(outFile);
-  return { ended, outFile, logged, recorder: prepared.recorder, tree: replay(logged.header, logged.events) };
-}
 
-/** Everything a view shows of a tree, to compare two runs. */
-function shape(tree: RunTree): string[] {
-  return [...tree.nodes.values()].map((n) => JSON.stringify([n.id, n.parent, [...n.children].sort(), n.text, n.status, n.pruneReason, n.visits, n.valueSum, n.scores, n.answer?.normalized, n.selected, n.tags])).sort();
-}
 
 const child = (visits: number, valueSum: number, prior: number, value = 0): PuctChild => ({ visits, valueSum, prior, value });
 
@@ -112,7 +94,7 @@ describe('mcts against the test server', () => {
   after(() => server.close());
 
   test('every iteration backs up the node PUCT leads to, and visit counts add up to the iterations', async () => {
-    const { ended, tree, logged } = await run(server, spec({ iterations: 14 }));
+    const { ended, tree, logged } = await runSearch(server, spec({ iterations: 14 }));
     assert.equal(ended.status, 'completed');
     assert.equal(assertFollowsPuct(logged.header, logged.events, 1.25), 14);
     const backups = logged.events.filter((e): e is MctsBackupEvent => e.type === 'mcts_backup');
@@ -134,19 +116,19 @@ describe('mcts against the test server', () => {
 
   test('finalBy visits picks the answered chain visited most; value the best mean value; vote leaves it to the ballot', async () => {
     const answers = (tree: RunTree) => [...tree.nodes.values()].filter((n) => n.kind === 'answer' && n.answer?.raw);
-    const byVisits = await run(server, spec({ iterations: 16 }));
+    const byVisits = await runSearch(server, spec({ iterations: 16 }));
     const most = Math.max(...answers(byVisits.tree).map((a) => a.visits ?? 0));
     const chosen = byVisits.tree.nodes.get(byVisits.ended.result?.selected ?? '')!;
     assert.equal(chosen.visits, most);
     assert.ok(chosen.selected);
     assert.equal(byVisits.ended.result?.answer, chosen.answer?.normalized);
 
-    const byValue = await run(server, spec({ iterations: 16, finalBy: 'value' }));
+    const byValue = await runSearch(server, spec({ iterations: 16, finalBy: 'value' }));
     const mean = (a: TreeNode) => (a.visits ? a.valueSum! / a.visits : byValue.tree.nodes.get(a.parent!)!.scores.confidence);
     const top = Math.max(...answers(byValue.tree).map(mean));
     assert.equal(mean(byValue.tree.nodes.get(byValue.ended.result?.selected ?? '')!), top);
 
-    const byVote = await run(server, spec({ iterations: 16, finalBy: 'vote' }));
+    const byVote = await runSearch(server, spec({ iterations: 16, finalBy: 'vote' }));
     assert.equal(byVote.ended.result?.selected, undefined);
     const votes = byVote.ended.result?.votes ?? {};
     assert.equal(Object.values(votes).reduce((a, b) => a + b, 0), answers(byVote.tree).length, 'every answered chain votes once');
@@ -154,7 +136,7 @@ describe('mcts against the test server', () => {
   });
 
   test('a depth limit prunes chains that reach it unanswered, and an unanswered search finishes its most visited path', async () => {
-    const { ended, tree } = await run(server, spec({ iterations: 6, maxDepth: 1 }));
+    const { ended, tree } = await runSearch(server, spec({ iterations: 6, maxDepth: 1 }));
     const firstSteps = tree.nodes.get(ROOT_ID)!.children.map((c) => tree.nodes.get(c)!).filter((n) => !/^the same step/.test(n.pruneReason ?? ''));
     assert.ok(firstSteps.every((n) => n.status === 'pruned' && /depth limit of 1 steps/.test(n.pruneReason ?? '')));
     assert.equal(tree.nodes.get(ROOT_ID)?.visits, 6);
@@ -164,15 +146,15 @@ describe('mcts against the test server', () => {
   });
 
   test('the same seed gives the same tree; another seed another', async () => {
-    const a = await run(server, spec());
-    const b = await run(server, spec());
+    const a = await runSearch(server, spec());
+    const b = await runSearch(server, spec());
     assert.deepEqual(shape(b.tree), shape(a.tree));
-    const c = await run(server, spec({}, { sampling: { seed: 18, maxTokens: 256 } }));
+    const c = await runSearch(server, spec({}, { sampling: { seed: 18, maxTokens: 256 } }));
     assert.notDeepEqual(shape(c.tree), shape(a.tree));
   });
 
   test('a run cut off anywhere resumes to the tree of the uninterrupted run, without logging a backup twice', async () => {
-    const full = await run(server, spec({ iterations: 12 }));
+    const full = await runSearch(server, spec({ iterations: 12 }));
     const lines = fs.readFileSync(full.outFile, 'utf8').split('\n').filter(Boolean);
     const events = lines.slice(1).map((l) => JSON.parse(l) as RunEvent);
     const at = (pred: (e: RunEvent) => boolean, nth = 1) => events.findIndex((e) => pred(e) && --nth === 0) + 1;
@@ -184,12 +166,7 @@ describe('mcts against the test server', () => {
     };
     for (const [where, count] of Object.entries(cuts)) {
       assert.ok(count > 0 && count < events.length, where);
-      const file = path.join(tempDir(), 'cut.run.jsonl');
-      fs.writeFileSync(file, lines.slice(0, 1 + count).join('\n') + '\n');
-      const backend = new OllamaBackend(server.url);
-      const resumed = await resumeRun(file, { backend, scorer: confidenceScorer });
-      const ended = await executeRun(backend, resumed.recorder, resumed.spec).finally(() => resumed.recorder.close());
-      const again = await readRunFile(file);
+      const { ended, logged: again } = await resumeCut(server, full.outFile, count, confidenceScorer);
       assert.deepEqual(shape(replay(again.header, again.events)), shape(full.tree), where);
       assert.equal(again.events.filter((e) => e.type === 'mcts_backup').length, 12, `${where}: no backup logged twice`);
       assert.equal(ended.result?.selected, full.ended.result?.selected, where);
@@ -202,7 +179,7 @@ test('cancelling an MCTS run stops it between or during expansions and leaves no
   try {
     const controller = new AbortController();
     let steps = 0;
-    const { ended, recorder, tree } = await run(server, spec({ iterations: 30 }), {
+    const { ended, recorder, tree } = await runSearch(server, spec({ iterations: 30 }), {
       signal: controller.signal,
       onEvent: (e) => {
         if (e.type === 'node_added' && e.kind === 'step' && ++steps === 6) controller.abort();

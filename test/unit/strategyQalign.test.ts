@@ -3,19 +3,15 @@
  * as the rule and the draw say, the states vote; reruns, resumed and cancelled runs behave. */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { OllamaBackend } from '../../src/core/model/ollama';
 import { goldScorer } from '../../src/core/reward/gold';
 import { seededRandom } from '../../src/core/search/random';
-import { buildSpec, executeRun, type SpecInput } from '../../src/core/search/run';
-import { prepareRun, resumeRun } from '../../src/core/search/startRun';
+import type { SpecInput } from '../../src/core/search/run';
 import { acceptance, mhDraws } from '../../src/core/search/strategies/qalign';
-import { readRunFile } from '../../src/core/trace/runFile';
 import { ROOT_ID, type RunEvent } from '../../src/core/trace/schema';
-import { replay, type RunTree } from '../../src/core/trace/tree';
+import { replay } from '../../src/core/trace/tree';
 import { startTestServer, type TestServer } from '../support/ollamaServer';
-import { problemText, tempDir } from '../support/helpers';
+import { resumeCut, runSearch, shape } from '../support/searchRun';
 
 const GOLD = '\\frac{14}{3}';
 const scorer = goldScorer(GOLD);
@@ -27,19 +23,7 @@ function spec(params: Record<string, unknown> = {}, seed = 12): SpecInput {
   };
 }
 
-async function run(server: TestServer, input: SpecInput, opts: { signal?: AbortSignal; onEvent?: (e: RunEvent) => void } = {}) {
-  const backend = new OllamaBackend(server.url);
-  const outFile = path.join(tempDir(), 'qalign.run.jsonl');
-  const prepared = await prepareRun({ backend, problem: { text: problemText(), answer: GOLD }, spec: buildSpec(input), outFile });
-  if (opts.onEvent) prepared.recorder.onEvent(opts.onEvent);
-  const ended = await executeRun(backend, prepared.recorder, prepared.spec, opts.signal).finally(() => prepared.recorder.close());
-  const logged = await readRunFile(outFile);
-  return { ended, outFile, logged, recorder: prepared.recorder, tree: replay(logged.header, logged.events) };
-}
 
-function shape(tree: RunTree): string[] {
-  return [...tree.nodes.values()].map((n) => JSON.stringify([n.id, n.parent, [...n.children].sort(), n.text, n.status, n.pruneReason, n.scores, n.answer?.normalized, n.selected])).sort();
-}
 
 describe('the Metropolis–Hastings rule', () => {
   test('accepts with min(1, exp((r′ − r)/β) · n/n′)', () => {
@@ -77,7 +61,7 @@ describe('qalign against the test server', () => {
   after(() => server.close());
 
   test('each proposal resamples from the drawn cut and is kept or pruned as the rule and the draw say; the states vote', async () => {
-    const { ended, tree, logged } = await run(server, spec({ steps: 16, burnIn: 3 }));
+    const { ended, tree, logged } = await runSearch(server, spec({ steps: 16, burnIn: 3 }));
     assert.equal(ended.status, 'completed');
     const seed = logged.header.backend.options.seed!;
     const laneSteps = (lane: string) => [...tree.nodes.values()].filter((n) => n.kind === 'step' && n.id.startsWith(`${lane}.`)).map((n) => n.id);
@@ -118,26 +102,21 @@ describe('qalign against the test server', () => {
   });
 
   test('the same seed gives the same chain', async () => {
-    const a = await run(server, spec());
-    const b = await run(server, spec());
+    const a = await runSearch(server, spec());
+    const b = await runSearch(server, spec());
     assert.deepEqual(shape(b.tree), shape(a.tree));
     assert.deepEqual(b.ended.result, a.ended.result);
   });
 
   test('a run cut off between proposals resumes to the tree of the uninterrupted run', async () => {
-    const full = await run(server, spec());
+    const full = await runSearch(server, spec());
     const lines = fs.readFileSync(full.outFile, 'utf8').split('\n').filter(Boolean);
     const events = lines.slice(1).map((l) => JSON.parse(l) as RunEvent);
     for (const nth of [1, 4, 9]) {
       // After a proposal's answer: its scores and the verdict on it are still to come.
       let seen = 0;
       const count = events.findIndex((e) => e.type === 'answer_extracted' && ++seen === nth) + 1;
-      const file = path.join(tempDir(), 'cut.run.jsonl');
-      fs.writeFileSync(file, lines.slice(0, 1 + count).join('\n') + '\n');
-      const backend = new OllamaBackend(server.url);
-      const resumed = await resumeRun(file, { backend, scorer });
-      const ended = await executeRun(backend, resumed.recorder, resumed.spec).finally(() => resumed.recorder.close());
-      const again = await readRunFile(file);
+      const { ended, logged: again } = await resumeCut(server, full.outFile, count, scorer);
       assert.deepEqual(shape(replay(again.header, again.events)), shape(full.tree), `cut after answer ${nth}`);
       assert.deepEqual(ended.result?.weights, full.ended.result?.weights);
       assert.equal(ended.result?.selected, full.ended.result?.selected);
@@ -149,7 +128,7 @@ test('cancelling a QAlign run stops it mid-proposal and leaves nothing running',
   const server = await startTestServer({ seed: 2, tokenLatencyMs: 2 });
   try {
     const controller = new AbortController();
-    const { ended, recorder, tree } = await run(server, spec({ steps: 50 }), {
+    const { ended, recorder, tree } = await runSearch(server, spec({ steps: 50 }), {
       signal: controller.signal,
       onEvent: (e) => {
         if (e.type === 'node_added' && e.id === 'q3.0') controller.abort();

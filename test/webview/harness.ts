@@ -1,10 +1,12 @@
 /** Serves the real webview document (from `webviewHtml`) and the built bundle on loopback, with a
  * stand-in for VS Code's webview API, and drives it in headless Chromium. */
+import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { webviewHtml } from '../../webview/html';
 import type { HostToWebview, WebviewToHost } from '../../webview/protocol';
@@ -131,4 +133,37 @@ export function cspViolations(page: Page): Promise<string[]> {
 
 export function savedState(page: Page): Promise<unknown> {
   return page.evaluate(() => JSON.parse(sessionStorage.getItem('vscode-state') ?? 'null'));
+}
+
+/** The screenshots folder a person looks at after the tests. */
+export const SHOTS = join(REPO, 'test-output', 'webview');
+
+/** One browser and one page server for a test file, started before its tests and closed after.
+ * `open` gives a fresh webview page in the given theme and size. */
+export function webviewSuite(): { open(opts: { theme: ThemeName; width: number; height: number }): Promise<WebviewPage> } {
+  let browser: Browser | undefined;
+  let server: Server | undefined;
+  let origin = '';
+  before(async () => {
+    assertBuilt();
+    mkdirSync(SHOTS, { recursive: true });
+    ({ server, origin } = await startServer());
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    server?.close();
+  });
+  return {
+    open: (opts) => {
+      if (!browser) throw new Error('the webview suite has not started');
+      return openWebview(browser, origin, opts);
+    },
+  };
+}
+
+/** No Content-Security-Policy violation and no console error on the page. */
+export async function assertClean({ page, errors }: WebviewPage): Promise<void> {
+  assert.deepEqual(await cspViolations(page), [], 'Content-Security-Policy violations');
+  assert.deepEqual(errors, [], 'console errors');
 }

@@ -3,48 +3,27 @@
  * emphasised, MCTS visits as node size and the iteration scrubber. Run after `npm run build`.
  * Screenshots land in test-output/webview/ for a person to look at. */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { parseRunText } from '../../src/core/trace/parse';
 import type { RunEvent } from '../../src/core/trace/schema';
 import { pathTo, replay } from '../../src/core/trace/tree';
 import type { HostToWebview } from '../../webview/protocol';
-import { REPO, assertBuilt, cspViolations, launchBrowser, openWebview, send, startServer, type ThemeName, type WebviewPage } from './harness';
+import { REPO, SHOTS, assertClean, send, webviewSuite, type ThemeName } from './harness';
 
 const load = (name: string) => parseRunText(readFileSync(join(REPO, 'test/fixtures/runs', name), 'utf8'));
 const beam = load('beam-8x4.run.jsonl');
 const mcts = load('mcts-12.run.jsonl');
 const beamTree = replay(beam.header, beam.events);
 const mctsTree = replay(mcts.header, mcts.events);
-const SHOTS = join(REPO, 'test-output', 'webview');
 const SIDE_PANEL = { width: 420, height: 760 };
 
 const runMessage = (run: typeof beam, events: RunEvent[] = run.events, label = 'search'): HostToWebview =>
   ({ type: 'run', header: run.header, events, label });
 
-let browser: Browser;
-let server: Server;
-let origin: string;
-
-before(async () => {
-  assertBuilt();
-  mkdirSync(SHOTS, { recursive: true });
-  ({ server, origin } = await startServer());
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
-
-async function assertClean({ page, errors }: WebviewPage): Promise<void> {
-  assert.deepEqual(await cspViolations(page), [], 'Content-Security-Policy violations');
-  assert.deepEqual(errors, [], 'console errors');
-}
+const suite = webviewSuite();
 
 const drawnIds = (page: Page) => page.locator('g.node').evaluateAll((els) => els.map((el) => el.getAttribute('data-id') ?? '').sort());
 
@@ -78,7 +57,7 @@ const contrast = (a: number, b: number) => (Math.max(a, b) + 0.05) / (Math.min(a
 describe('trajectory tree: search runs', () => {
   for (const theme of ['dark', 'light', 'high-contrast'] as ThemeName[]) {
     test(`beam search: scores as colour, pruned branches dashed, the selected path emphasised (${theme})`, async () => {
-      const view = await openWebview(browser, origin, { theme, ...SIDE_PANEL });
+      const view = await suite.open({ theme, ...SIDE_PANEL });
       const { page } = view;
       await send(page, runMessage(beam, beam.events, 'beam-8x4.run.jsonl'));
       assert.equal(await page.locator('g.node').count(), beamTree.nodes.size);
@@ -138,7 +117,7 @@ describe('trajectory tree: search runs', () => {
   }
 
   test('beam search: a node’s score, pruning and selection in the detail panel', async () => {
-    const view = await openWebview(browser, origin, { theme: 'dark', ...SIDE_PANEL });
+    const view = await suite.open({ theme: 'dark', ...SIDE_PANEL });
     const { page } = view;
     await send(page, runMessage(beam));
     const pruned = [...beamTree.nodes.values()].find((n) => n.status === 'pruned' && n.scores.confidence !== undefined);
@@ -156,7 +135,7 @@ describe('trajectory tree: search runs', () => {
   });
 
   test('the gold scorer is named as evaluation only', async () => {
-    const view = await openWebview(browser, origin, { theme: 'light', ...SIDE_PANEL });
+    const view = await suite.open({ theme: 'light', ...SIDE_PANEL });
     const { page } = view;
     const header = { ...beam.header, runId: 'gold-run', scorer: { name: 'gold', params: { evaluationOnly: true } } };
     const events = beam.events.map((e) => (e.type === 'step_scored' ? { ...e, scorer: 'gold' } : e));
@@ -171,7 +150,7 @@ describe('trajectory tree: search runs', () => {
   });
 
   test('a search grows live: scores and prunes appear as their events arrive', async () => {
-    const view = await openWebview(browser, origin, { theme: 'dark', ...SIDE_PANEL });
+    const view = await suite.open({ theme: 'dark', ...SIDE_PANEL });
     const { page } = view;
     const firstPrune = beam.events.findIndex((e) => e.type === 'node_pruned');
     const before = beam.events.slice(0, firstPrune);
@@ -210,7 +189,7 @@ describe('trajectory tree: MCTS runs', () => {
 
   for (const theme of ['dark', 'light', 'high-contrast'] as ThemeName[]) {
     test(`visit counts as node size, value on hover (${theme})`, async () => {
-      const view = await openWebview(browser, origin, { theme, ...SIDE_PANEL });
+      const view = await suite.open({ theme, ...SIDE_PANEL });
       const { page } = view;
       await send(page, runMessage(mcts, mcts.events, 'mcts-12.run.jsonl'));
       assert.match(await page.locator('#run-header').innerText(), /mcts · 12 iterations/);
@@ -235,7 +214,7 @@ describe('trajectory tree: MCTS runs', () => {
   }
 
   test('the iteration scrubber shows exactly the nodes that existed after each iteration', async () => {
-    const view = await openWebview(browser, origin, { theme: 'dark', ...SIDE_PANEL });
+    const view = await suite.open({ theme: 'dark', ...SIDE_PANEL });
     const { page } = view;
     await send(page, runMessage(mcts));
     const iterations = mctsTree.iterations ?? 0;
@@ -258,7 +237,7 @@ describe('trajectory tree: MCTS runs', () => {
   });
 
   test('a scrubbed view holds its iteration while the run grows, and follows again at the end', async () => {
-    const view = await openWebview(browser, origin, { theme: 'dark', ...SIDE_PANEL });
+    const view = await suite.open({ theme: 'dark', ...SIDE_PANEL });
     const { page } = view;
     const half = mcts.events.findIndex((e) => e.type === 'mcts_backup' && e.iteration === 6) + 1;
     await send(page, runMessage(mcts, mcts.events.slice(0, half)));
@@ -277,7 +256,7 @@ describe('trajectory tree: MCTS runs', () => {
   });
 
   test('runs without iterations have no scrubber and no key', async () => {
-    const view = await openWebview(browser, origin, { theme: 'dark', ...SIDE_PANEL });
+    const view = await suite.open({ theme: 'dark', ...SIDE_PANEL });
     const { page } = view;
     const majority = load('majority-8.run.jsonl');
     await send(page, runMessage(majority));

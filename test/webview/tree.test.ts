@@ -2,48 +2,24 @@
  * fixture run the way the extension feeds it. Run after `npm run build`.
  * Screenshots land in test-output/webview/ for a person to look at. */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { openTraceSource } from '../../src/core/trace/import';
 import { parseRunText } from '../../src/core/trace/parse';
 import type { RunEvent } from '../../src/core/trace/schema';
 import { answerGroups, pathTo, replay } from '../../src/core/trace/tree';
 import type { HostToWebview } from '../../webview/protocol';
-import {
-  REPO, assertBuilt, cspViolations, launchBrowser, openWebview, posted, savedState, send, startServer, waitForReady,
-  type WebviewPage,
-} from './harness';
+import { REPO, SHOTS, assertClean, cspViolations, posted, savedState, send, waitForReady, webviewSuite } from './harness';
 
 const run = parseRunText(readFileSync(join(REPO, 'test/fixtures/runs/majority-8.run.jsonl'), 'utf8'));
 const tree = replay(run.header, run.events);
 const groups = answerGroups(tree);
 const runMessage = (events: RunEvent[]): HostToWebview => ({ type: 'run', header: run.header, events, label: 'majority-8.run.jsonl' });
-const SHOTS = join(REPO, 'test-output', 'webview');
 const SIDE_PANEL = { width: 420, height: 700 };
 
-let browser: Browser;
-let server: Server;
-let origin: string;
-
-before(async () => {
-  assertBuilt();
-  mkdirSync(SHOTS, { recursive: true });
-  ({ server, origin } = await startServer());
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
-
-async function assertClean({ page, errors }: WebviewPage): Promise<void> {
-  assert.deepEqual(await cspViolations(page), [], 'Content-Security-Policy violations');
-  assert.deepEqual(errors, [], 'console errors');
-}
+const suite = webviewSuite();
 
 const count = (page: Page, selector: string) => page.locator(selector).count();
 const canvasTransform = (page: Page) => page.locator('g.canvas').getAttribute('transform');
@@ -84,7 +60,7 @@ function bigRun(): HostToWebview {
 describe('trajectory-tree webview', () => {
   for (const theme of ['dark', 'light'] as const) {
     test(`draws the whole run with its answer groups (${theme})`, async () => {
-      const view = await openWebview(browser, origin, { theme, ...SIDE_PANEL });
+      const view = await suite.open({ theme, ...SIDE_PANEL });
       const { page } = view;
       assert.ok((await posted(page)).some((m) => m.type === 'ready'), 'posts ready on load');
       await send(page, runMessage(run.events));
@@ -135,7 +111,7 @@ describe('trajectory-tree webview', () => {
     const recorded = parseRunText(readFileSync(join(REPO, 'test/fixtures/runs/recorded-majority-8.run.jsonl'), 'utf8'));
     const recordedTree = replay(recorded.header, recorded.events);
     const recordedGroups = answerGroups(recordedTree);
-    const view = await openWebview(browser, origin, { theme: 'dark', ...SIDE_PANEL });
+    const view = await suite.open({ theme: 'dark', ...SIDE_PANEL });
     const { page } = view;
     await send(page, { type: 'run', header: recorded.header, events: recorded.events, label: 'recorded-majority-8.run.jsonl' });
     assert.equal(await count(page, 'g.node'), recordedTree.nodes.size);
@@ -150,7 +126,7 @@ describe('trajectory-tree webview', () => {
   });
 
   test('grows live without moving the user’s view, then reports the end of the run', async () => {
-    const view = await openWebview(browser, origin, { theme: 'dark', ...SIDE_PANEL });
+    const view = await suite.open({ theme: 'dark', ...SIDE_PANEL });
     const { page } = view;
     const half = Math.floor(run.events.length / 2);
     const first = run.events.slice(0, half);
@@ -175,7 +151,7 @@ describe('trajectory-tree webview', () => {
   });
 
   test('marks pruned branches and failed samples', async () => {
-    const view = await openWebview(browser, origin, { theme: 'dark', ...SIDE_PANEL });
+    const view = await suite.open({ theme: 'dark', ...SIDE_PANEL });
     const { page } = view;
     await send(page, runMessage(run.events));
     const [pruned, failed] = [...tree.nodes.values()].filter((n) => n.kind === 'step' && n.depth === 1);
@@ -198,7 +174,7 @@ describe('trajectory-tree webview', () => {
 
   test('shows a node’s text with typeset math and facts, and asks to open its chain', async () => {
     assert.ok(mathStep, 'the fixture has a step with math and token logprobs');
-    const view = await openWebview(browser, origin, { theme: 'dark', ...SIDE_PANEL });
+    const view = await suite.open({ theme: 'dark', ...SIDE_PANEL });
     const { page } = view;
     await send(page, runMessage(run.events));
     const node = page.locator(`g.node[data-id="${mathStep.id}"]`);
@@ -238,7 +214,7 @@ describe('trajectory-tree webview', () => {
   });
 
   test('wide view puts the detail panel beside the tree', async () => {
-    const view = await openWebview(browser, origin, { theme: 'dark', width: 1200, height: 700 });
+    const view = await suite.open({ theme: 'dark', width: 1200, height: 700 });
     const { page } = view;
     await send(page, runMessage(run.events));
     const winnerLeaf = groups[0].leafIds[0];
@@ -252,7 +228,7 @@ describe('trajectory-tree webview', () => {
   });
 
   test('fits 64 chains of 15 steps into the side panel', async () => {
-    const view = await openWebview(browser, origin, { theme: 'dark', ...SIDE_PANEL });
+    const view = await suite.open({ theme: 'dark', ...SIDE_PANEL });
     const { page } = view;
     await send(page, bigRun());
     assert.equal(await count(page, 'g.node'), 64 * 15 + 1);
@@ -272,7 +248,7 @@ describe('trajectory-tree webview', () => {
   test('an imported long R1 chain opens at a readable scale, from its root, marked read-only', async () => {
     const source = await openTraceSource(join(REPO, 'test/fixtures/traces/r1-chat/thought-anchors-chats.jsonl'));
     const imported = await source.load(0).finally(() => source.close());
-    const view = await openWebview(browser, origin, { theme: 'dark', ...SIDE_PANEL });
+    const view = await suite.open({ theme: 'dark', ...SIDE_PANEL });
     const { page } = view;
     await send(page, { type: 'run', header: imported.header, events: imported.events, label: 'thought-anchors-chats.jsonl · record 0' });
     assert.ok(await count(page, 'g.node') > 40, 'the whole chain is drawn');
@@ -290,7 +266,7 @@ describe('trajectory-tree webview', () => {
   });
 
   test('says what to do when there is nothing to show', async () => {
-    const view = await openWebview(browser, origin, { theme: 'light', ...SIDE_PANEL });
+    const view = await suite.open({ theme: 'light', ...SIDE_PANEL });
     const { page } = view;
     await send(page, runMessage(run.events));
     await send(page, { type: 'empty', message: 'No run yet. Open a problem and run “Reasonscope: Solve”.' });
@@ -302,7 +278,7 @@ describe('trajectory-tree webview', () => {
   });
 
   test('restores the selection and zoom when the view is re-created', async () => {
-    const view = await openWebview(browser, origin, { theme: 'dark', ...SIDE_PANEL });
+    const view = await suite.open({ theme: 'dark', ...SIDE_PANEL });
     const { page } = view;
     await send(page, runMessage(run.events));
     const chosen = groups[1].leafIds[0];
@@ -330,7 +306,7 @@ describe('trajectory-tree webview', () => {
   });
 
   test('the Content-Security-Policy lets nothing run or connect that the webview did not bring', async () => {
-    const { page } = await openWebview(browser, origin, { theme: 'dark', ...SIDE_PANEL });
+    const { page } = await suite.open({ theme: 'dark', ...SIDE_PANEL });
     const outcome = await page.evaluate(async () => {
       const script = document.createElement('script');
       script.textContent = 'window.__injected = true';
@@ -346,7 +322,7 @@ describe('trajectory-tree webview', () => {
   });
 
   test('a run it cannot draw shows an error box and tells the host', async () => {
-    const { page } = await openWebview(browser, origin, { theme: 'dark', ...SIDE_PANEL });
+    const { page } = await suite.open({ theme: 'dark', ...SIDE_PANEL });
     const broken = { ...run.header, strategy: undefined } as unknown as typeof run.header;
     await send(page, { type: 'run', header: broken, events: run.events, label: 'broken' });
     await page.locator('#message.message-error').waitFor({ state: 'visible' });

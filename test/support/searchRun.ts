@@ -1,5 +1,5 @@
-/** What the step-search tests (beam, DVTS) share: a stand-in process reward model, a run on the
- * test server written to a file, and readers of the resulting tree. */
+/** What the strategy tests share: a stand-in process reward model, a run on the test server written
+ * to a file, resuming a copy of it cut short, and readers of the resulting tree. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OllamaBackend } from '../../src/core/model/ollama';
@@ -40,7 +40,10 @@ export async function runSearch(server: TestServer, input: SpecInput, opts: { si
 
 /** Everything a view shows of a tree, to compare two runs. */
 export function shape(tree: RunTree): string[] {
-  return [...tree.nodes.values()].map((n) => JSON.stringify([n.id, n.parent, [...n.children].sort(), n.text, n.status, n.pruneReason, n.scores, n.answer?.normalized, n.selected, n.sample])).sort();
+  return [...tree.nodes.values()].map((n) => JSON.stringify([
+    n.id, n.parent, [...n.children].sort(), n.text, n.status, n.pruneReason, n.stopReason, n.tags, n.scores,
+    n.visits, n.valueSum, n.answer?.normalized, n.selected, n.sample,
+  ])).sort();
 }
 
 /** A lane's last node (`<lane>.0`, `<lane>.1`…). */
@@ -65,7 +68,7 @@ export function chainSteps(tree: RunTree, id: string): TreeNode[] {
 }
 
 /** Resumes a copy of a run file cut after its first `events` events, as a crash there would leave it. */
-export async function resumeCut(server: TestServer, file: string, events: number, scorer: Scorer) {
+export async function resumeCut(server: TestServer, file: string, events: number, scorer?: Scorer) {
   const lines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
   const cut = path.join(tempDir(), 'cut.run.jsonl');
   fs.writeFileSync(cut, lines.slice(0, 1 + events).join('\n') + '\n');
@@ -74,5 +77,5 @@ export async function resumeCut(server: TestServer, file: string, events: number
   const resumed = await resumeRun(cut, { backend, scorer });
   const ended = await executeRun(backend, resumed.recorder, resumed.spec).finally(() => resumed.recorder.close());
   const logged = await readRunFile(cut);
-  return { ended, tree: replay(logged.header, logged.events), requests: chatRequests(server) - requestsBefore };
+  return { ended, logged, tree: replay(logged.header, logged.events), requests: chatRequests(server) - requestsBefore };
 }
