@@ -1,31 +1,13 @@
-/** Seeded randomness for the scripted solver. Everything random is derived from a string key, so
- * the same request always produces the same chain and the same token probabilities. */
+/** Seeded randomness for the scripted solver (the engine's own generator). Everything random is
+ * derived from a string key, so the same request always produces the same chain and the same token
+ * probabilities. */
 
-/** 32-bit FNV-1a hash of a string. */
-export function hashString(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
+export { createRandom, hashString } from '../../src/core/search/random';
+import { createRandom } from '../../src/core/search/random';
 
 /** A number in [0, 1) determined by `key`. */
 export function unitFromKey(key: string): number {
   return createRandom(key)();
-}
-
-/** A mulberry32 generator seeded from `key`: returns numbers in [0, 1). */
-export function createRandom(key: string): () => number {
-  let state = hashString(key);
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Index drawn from non-negative weights with the uniform number `u` in [0, 1). */

@@ -2,14 +2,24 @@
  * draw comes from a generator keyed by the run's seed and a label naming what is drawn, so a rerun
  * or a resumed run draws the same numbers whatever order requests completed in. */
 
-/** A generator of numbers in [0, 1) determined by `seed` and `label` (FNV-1a of both, then
- * mulberry32). */
+/** A generator of numbers in [0, 1) determined by `seed` and `label`. */
 export function seededRandom(seed: number, label: string): () => number {
-  let state = 0x811c9dc5;
-  for (const ch of `${seed}|${label}`) {
-    state ^= ch.charCodeAt(0);
-    state = Math.imul(state, 0x01000193);
+  return createRandom(`${seed}|${label}`);
+}
+
+/** 32-bit FNV-1a hash of a string. */
+export function hashString(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
   }
+  return h >>> 0;
+}
+
+/** A mulberry32 generator seeded from the hash of `key`: numbers in [0, 1). */
+export function createRandom(key: string): () => number {
+  let state = hashString(key);
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
