@@ -16,6 +16,7 @@ import type { RunEvent } from '../../src/core/trace/schema';
 import { replay, type RunTree } from '../../src/core/trace/tree';
 import { startTestServer, type TestServer } from '../support/ollamaServer';
 import { problemText, tempDir } from '../support/helpers';
+import { chainHashScorer, chatRequests, runSearch, shape } from '../support/searchRun';
 
 const MODEL = 'qwen2.5:1.5b';
 const GOLD = '\\frac{14}{3}';
@@ -43,7 +44,6 @@ async function run(server: TestServer, input: SpecInput, opts: { signal?: AbortS
   return { ended, outFile, logged, tree: replay(logged.header, logged.events) };
 }
 
-const chatRequests = (server: TestServer) => server.requests.filter((r) => r.path === '/api/chat').length;
 
 describe('scheduler', () => {
   test('never has more tasks in flight than its slots, and serves them first come first served', async () => {
@@ -236,4 +236,37 @@ describe('resume', () => {
       await server.close();
     }
   });
+});
+
+test('a beam search whose server is killed mid-run resumes against a new server to the tree of an uninterrupted run', async () => {
+  const options = { seed: 7, errorRate: 0.5 };
+  const input = spec({ strategy: 'beam', params: { n: 4, beamWidth: 2 }, scorer: chainHashScorer, sampling: { temperature: 0.8, seed: 5, maxTokens: 256 }, retries: 0 });
+  const reference = await startTestServer(options);
+  const full = await runSearch(reference, input).finally(() => reference.close());
+
+  const doomed = await startTestServer(options);
+  let steps = 0;
+  let killed: Promise<void> | undefined;
+  const broken = await run(doomed, input, {
+    onEvent: (e) => {
+      if (e.type === 'node_added' && e.kind === 'step' && ++steps === 6) killed = doomed.close();
+    },
+  });
+  await killed;
+  assert.notEqual(broken.ended.status, 'completed', 'the run could not finish without its server');
+  assert.ok(broken.logged.events.some((e) => e.type === 'sample_failed' && /Cannot reach|connection/i.test(e.message)), 'the lost server is named');
+
+  const revived = await startTestServer(options);
+  try {
+    const backend = new OllamaBackend(revived.url);
+    const resumed = await resumeRun(broken.outFile, { backend, scorer: chainHashScorer });
+    const ended = await executeRun(backend, resumed.recorder, resumed.spec).finally(() => resumed.recorder.close());
+    assert.equal(ended.status, 'completed');
+    const logged = await readRunFile(broken.outFile);
+    assert.deepEqual(shape(replay(logged.header, logged.events)), shape(full.tree), 'the same tree as the run that was never interrupted');
+    assert.equal(ended.result?.selected, full.ended.result?.selected);
+    assert.ok(chatRequests(revived) < full.requests, 'what was logged before the kill was not generated again');
+  } finally {
+    await revived.close();
+  }
 });

@@ -131,7 +131,10 @@ export function applyEvent(tree: RunTree, event: RunEvent): void {
       tree.iterations = Math.max(tree.iterations ?? 0, event.iteration + 1);
       return;
     case 'run_resumed':
+      // A resumed run tries every failed request again: earlier failures are history, not state.
       tree.ended = undefined;
+      tree.failures = [];
+      for (const node of tree.nodes.values()) if (node.status === 'error') node.status = 'active';
       return;
     case 'run_ended':
       tree.ended = event;
