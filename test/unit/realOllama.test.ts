@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { BackendError } from '../../src/core/model/errors';
 import { OllamaBackend } from '../../src/core/model/ollama';
+import { prepareScorer } from '../../src/core/reward';
 import { buildSpec, executeRun } from '../../src/core/search/run';
 import { prepareRun } from '../../src/core/search/startRun';
 import { readRunFile } from '../../src/core/trace/runFile';
@@ -65,4 +66,20 @@ describe('real Ollama', { skip }, () => {
     const tree = replay(run.header, run.events);
     assert.equal(answerGroups(tree).reduce((s, g) => s + g.votes, 0), 2);
   });
+
+  test('a small beam search scored by the judge (the same model) records judge scores and selects a completed beam', async () => {
+    const outFile = path.join(tempDir(), 'real-beam.run.jsonl');
+    const scorer = await prepareScorer('judge', { backend, model });
+    const prepared = await prepareRun({
+      backend, outFile, problem: { text: problemText(), answer: '\\frac{14}{3}' },
+      spec: buildSpec({ strategy: 'beam', params: { n: 2, beamWidth: 2, maxIterations: 6, lookahead: 0 }, model, sampling: { seed: 1, maxTokens: 256 }, concurrency: 2, logprobs: true, topLogprobs: 3, scorer }),
+    });
+    const ended = await executeRun(backend, prepared.recorder, prepared.spec).finally(() => prepared.recorder.close());
+    assert.equal(ended.status, 'completed', ended.error);
+    const run = await readRunFile(outFile);
+    const scores = run.events.filter((e) => e.type === 'step_scored');
+    assert.ok(scores.length > 0 && scores.every((e) => e.scorer === `judge:${model}` && e.score >= 0 && e.score <= 1));
+    assert.ok(ended.result?.selected, 'a completed beam is selected');
+  });
 });
+
