@@ -18,6 +18,7 @@ export interface ParsedRun {
 const EVENT_TYPES = new Set([
   'node_added', 'step_scored', 'step_labeled', 'node_pruned', 'node_selected',
   'answer_extracted', 'sample_failed', 'warning', 'mcts_backup', 'run_resumed', 'run_ended',
+  'token_probed', 'self_correction', 'answer_probed', 'step_importance',
 ]);
 
 export function parseHeader(line: string): RunHeader {

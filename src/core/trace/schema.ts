@@ -174,6 +174,77 @@ export interface RunEndedEvent extends EventBase {
   error?: string;
 }
 
+/** What "correct" means for an analysis: the gold answer, or — without one — agreement with the
+ * majority answer of unconstrained samples, which views call agreement, never correctness. */
+export interface AnalysisReference {
+  kind: 'gold' | 'majority';
+  answer: string;
+}
+
+/** Successes out of rollouts: continuations sampled from one prefix, graded against the reference. */
+export interface RolloutTally {
+  rollouts: number;
+  correct: number;
+}
+
+/** A critical-token probe at token `index` of node `id` (its `tokens`): continuations sampled from the
+ * prefix ending with the original token and with each alternative from its `top` list. `criticality`
+ * is P(correct | original) minus the best P(correct | alternative) — negative when the written token
+ * is the harmful one; `interval` is its 95% interval. Written once a position's sampling stops. */
+export interface TokenProbedEvent extends EventBase {
+  type: 'token_probed';
+  id: string;
+  index: number;
+  token: string;
+  reference: AnalysisReference;
+  original: RolloutTally;
+  alternatives: (RolloutTally & { token: string })[];
+  criticality: number;
+  interval: [number, number];
+  /** Why sampling this position stopped: its interval cleared zero, the per-position cap, or the budget. */
+  stopped: 'decided' | 'cap' | 'budget';
+}
+
+export type SelfCorrectionKind = 'reflection' | 'verification' | 'alternative' | 'correction';
+export type SelfCorrectionEffect = 'fixed' | 'broke' | 'confirmed' | 'changed' | 'unknown';
+
+/** A self-correction point in node `id`'s text (`start`–`end`, UTF-16 offsets of the marker). `before`
+ * and `after` are the answers the chain was heading to on either side, when known (from the text, or
+ * from forced-answer probes); `effect` compares them with the reference when there is one. */
+export interface SelfCorrectionEvent extends EventBase {
+  type: 'self_correction';
+  id: string;
+  start: number;
+  end: number;
+  marker: string;
+  kind: SelfCorrectionKind;
+  effect: SelfCorrectionEffect;
+  before?: string;
+  after?: string;
+  reference?: AnalysisReference;
+}
+
+/** A forced-answer probe: the chain cut at `offset` of node `id`'s text, "… the final answer is
+ * \boxed{" appended, and the answer the model wrote (null when it wrote none). */
+export interface AnswerProbedEvent extends EventBase {
+  type: 'answer_probed';
+  id: string;
+  offset: number;
+  answer: string | null;
+  correct?: boolean;
+}
+
+/** Resampling importance of step `id`: P(correct) when resampling from just before the step versus
+ * from just after it; `importance` = after − before (how much writing this step helped). */
+export interface StepImportanceEvent extends EventBase {
+  type: 'step_importance';
+  id: string;
+  reference: AnalysisReference;
+  before: RolloutTally;
+  after: RolloutTally;
+  importance: number;
+}
+
 export type RunEvent =
   | NodeAddedEvent
   | StepScoredEvent
@@ -185,6 +256,10 @@ export type RunEvent =
   | WarningEvent
   | MctsBackupEvent
   | RunResumedEvent
+  | TokenProbedEvent
+  | SelfCorrectionEvent
+  | AnswerProbedEvent
+  | StepImportanceEvent
   | RunEndedEvent;
 
 export type RunLine = RunHeader | RunEvent;

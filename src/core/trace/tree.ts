@@ -1,7 +1,10 @@
 /** Replays run events into a tree. Pure and browser-safe: the CLI, the extension and the webview
  * all build their views with this one function. */
 import type { TokenLogprob, StopReason } from '../model/types';
-import type { AnswerRule, NodeKind, NodeStatus, RunEndedEvent, RunEvent, RunHeader, StepLabel } from './schema';
+import type {
+  AnswerProbedEvent, AnswerRule, NodeKind, NodeStatus, RunEndedEvent, RunEvent, RunHeader, SelfCorrectionEvent, StepImportanceEvent,
+  StepLabel, TokenProbedEvent,
+} from './schema';
 
 export interface TreeNode {
   id: string;
@@ -24,8 +27,19 @@ export interface TreeNode {
   /** MCTS: how often a simulation passed through the node, and the values backed up through it. */
   visits?: number;
   valueSum?: number;
+  /** Analyses of the node's text and tokens (critical-token probes, self-correction points,
+   * forced-answer probes, resampling importance), as logged. */
+  analysis?: NodeAnalysis;
   /** The latest label a dataset gave the step (imported runs). */
   label?: { label: StepLabel; source: string; rating?: number };
+}
+
+export interface NodeAnalysis {
+  /** Probed token positions in token order (a later probe of the same position replaces the earlier). */
+  tokens: TokenProbedEvent[];
+  selfCorrections: SelfCorrectionEvent[];
+  probes: AnswerProbedEvent[];
+  importance?: StepImportanceEvent;
 }
 
 export interface AnswerGroup {
@@ -139,7 +153,44 @@ export function applyEvent(tree: RunTree, event: RunEvent): void {
     case 'run_ended':
       tree.ended = event;
       return;
+    case 'token_probed': {
+      const analysis = analysisOf(tree, event.id);
+      if (!analysis) return;
+      analysis.tokens = analysis.tokens.filter((p) => p.index !== event.index);
+      analysis.tokens.push(event);
+      analysis.tokens.sort((a, b) => a.index - b.index);
+      return;
+    }
+    case 'self_correction': {
+      const analysis = analysisOf(tree, event.id);
+      if (!analysis) return;
+      // Analysing a chain again replaces the point at the same place rather than doubling it.
+      analysis.selfCorrections = analysis.selfCorrections.filter((p) => p.start !== event.start);
+      analysis.selfCorrections.push(event);
+      analysis.selfCorrections.sort((a, b) => a.start - b.start);
+      return;
+    }
+    case 'answer_probed': {
+      const analysis = analysisOf(tree, event.id);
+      if (!analysis) return;
+      analysis.probes = analysis.probes.filter((p) => p.offset !== event.offset);
+      analysis.probes.push(event);
+      analysis.probes.sort((a, b) => a.offset - b.offset);
+      return;
+    }
+    case 'step_importance': {
+      const analysis = analysisOf(tree, event.id);
+      if (analysis) analysis.importance = event;
+      return;
+    }
   }
+}
+
+function analysisOf(tree: RunTree, id: string): NodeAnalysis | undefined {
+  const node = tree.nodes.get(id);
+  if (!node) return undefined;
+  node.analysis ??= { tokens: [], selfCorrections: [], probes: [] };
+  return node.analysis;
 }
 
 export function replay(header: RunHeader, events: Iterable<RunEvent>): RunTree {
