@@ -270,3 +270,21 @@ test('a beam search whose server is killed mid-run resumes against a new server 
     await revived.close();
   }
 });
+
+test('a beam search stopped by its budget still reports its best completed beam, not only the vote', async () => {
+  const options = { seed: 7, errorRate: 0.5 };
+  const input = spec({ strategy: 'beam', params: { n: 4, beamWidth: 2 }, scorer: chainHashScorer, sampling: { temperature: 0.8, seed: 5, maxTokens: 256 } });
+  const reference = await startTestServer(options);
+  const full = await runSearch(reference, input).finally(() => reference.close());
+  const server = await startTestServer(options);
+  try {
+    const stopped = await runSearch(server, { ...input, budget: { maxRequests: full.ended.totals.requests - 2 } });
+    assert.equal(stopped.ended.stoppedBy, `request budget of ${full.ended.totals.requests - 2} reached`);
+    const selected = stopped.tree.nodes.get(stopped.ended.result?.selected ?? '');
+    assert.equal(selected?.kind, 'answer', 'a completed beam is chosen');
+    assert.equal(stopped.ended.result?.answer, selected?.answer?.normalized);
+    assert.ok(selected?.selected, 'and marked in the tree');
+  } finally {
+    await server.close();
+  }
+});

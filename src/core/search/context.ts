@@ -62,6 +62,9 @@ export class SearchContext {
   readonly ballot: AnswerBallot;
   /** Messages of requests that failed for good, in order. */
   readonly failures: string[] = [];
+  /** The answer leaf the strategy would choose if the run stopped now (a budget running out mid-search):
+   * anytime strategies keep it current, so a stopped run still reports their choice, not only the vote. */
+  provisional: string | undefined;
 
   constructor(
     readonly backend: ModelBackend,

@@ -119,7 +119,8 @@ export async function executeRun(backend: ModelBackend, recorder: RunRecorder, s
     status = 'failed';
     error = ctx.failures[0];
   }
-  const chosen = outcome.selected === undefined ? undefined : recorder.tree.nodes.get(outcome.selected);
+  const choice = outcome.selected ?? ctx?.provisional;
+  const chosen = choice === undefined ? undefined : recorder.tree.nodes.get(choice);
   if (chosen && !chosen.selected) recorder.emit({ type: 'node_selected', t: recorder.now(), id: chosen.id });
   const stop = scheduler.stopped;
   const ended: RunEndedEvent = {

@@ -82,6 +82,7 @@ export const beam: Strategy = {
       const chosen = selectBeams(candidates, s.groups, filterDuplicates);
       for (const { candidate, reason } of chosen.pruned) pruneCandidate(ctx, candidate, reason);
       completed.push(...chosen.completed);
+      ctx.provisional = bestCompleted(completed)?.answer;
       const ended = completed.length >= s.n ? `search ended: ${completed.length} beams completed` : final ? `max iterations (${s.maxIterations}) reached` : undefined;
       if (ended) {
         for (const c of chosen.kept) pruneCandidate(ctx, c, ended);

@@ -56,6 +56,7 @@ export const dvts: Strategy = {
       }));
       const candidates = await expandCandidates(ctx, expansions, { final, lookahead: s.lookahead, aggregation: s.aggregation, skipDuplicates: false });
       completed.push(...candidates.filter((c) => c.finished));
+      ctx.provisional = bestCompleted(completed)?.answer;
       const { best, pruned } = bestOfEachSubtree(candidates);
       for (const { candidate, reason } of pruned) pruneCandidate(ctx, candidate, reason);
       current = new Map();
