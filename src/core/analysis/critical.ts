@@ -14,6 +14,7 @@
  *   position being sampled is written with what it has (stopped: 'budget') and the search ends. */
 import { CancelledError } from '../model/errors';
 import type { TokenLogprob } from '../model/types';
+import { settleAll } from '../search/settle';
 import type { AnalysisReference, RolloutTally, TokenProbedEvent } from '../trace/schema';
 import type { TreeNode } from '../trace/tree';
 import { differenceInterval, proportion } from './intervals';
@@ -162,7 +163,7 @@ async function probePosition(sampler: RolloutSampler, chain: readonly TreeNode[]
     tally: { rollouts: 0, correct: 0 },
   }));
   for (;;) {
-    const batches = await Promise.all(arms.map((arm) => {
+    const batches = await settleAll(arms.map((arm) => {
       const count = Math.min(options.batch, options.maxRolloutsPerToken - arm.tally.rollouts);
       return sampler.tally(arm.prefix, arm.key, arm.tally.rollouts, count, reference);
     }));
