@@ -83,7 +83,8 @@ export async function resumeRun(file: string, opts: ResumeOptions, signal?: Abor
   return { recorder, spec: checked.spec, notices: checked.notices };
 }
 
-function generationOf(header: RunHeader): RunSpec['generation'] {
+/** The generation settings a run was started with, from its header (resume and branches draw alike). */
+export function generationOf(header: RunHeader): RunSpec['generation'] {
   const { seed, ...sampling } = header.backend.options;
   if (seed === undefined) throw new Error('this run has no seed in its header, so it cannot be resumed exactly');
   return {
@@ -94,7 +95,8 @@ function generationOf(header: RunHeader): RunSpec['generation'] {
   };
 }
 
-async function checkServer(backend: ModelBackend, spec: RunSpec, signal?: AbortSignal): Promise<{ spec: RunSpec; notices: string[]; version?: string }> {
+/** The server is up, has the model, and can give logprobs (else they are turned off, with a notice). */
+export async function checkServer(backend: ModelBackend, spec: RunSpec, signal?: AbortSignal): Promise<{ spec: RunSpec; notices: string[]; version?: string }> {
   const info = await backend.serverInfo(signal);
   await backend.showModel(spec.generation.model, signal); // throws model-not-found with the fix in its message
   const notices: string[] = [];
@@ -113,7 +115,8 @@ async function checkServer(backend: ModelBackend, spec: RunSpec, signal?: AbortS
   return { spec, notices, version: info.version };
 }
 
-async function cutTornTail(file: string): Promise<void> {
+/** Cuts a torn last line (a crash mid-write) off a run file, so appending keeps it valid JSONL. */
+export async function cutTornTail(file: string): Promise<void> {
   const text = await fs.promises.readFile(file, 'utf8');
   await fs.promises.truncate(file, Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1)));
 }
