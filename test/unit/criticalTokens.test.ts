@@ -9,58 +9,27 @@ import { outcomeName, rolloutSettingsFor } from '../../src/core/analysis/rollout
 import { CancelledError } from '../../src/core/model/errors';
 import { OllamaBackend } from '../../src/core/model/ollama';
 import type { TokenLogprob } from '../../src/core/model/types';
-import { buildSpec, executeRun } from '../../src/core/search/run';
-import { prepareRun } from '../../src/core/search/startRun';
-import type { RunRecorder } from '../../src/core/trace/recorder';
 import type { RunEvent, TokenProbedEvent } from '../../src/core/trace/schema';
-import { pathTo, type TreeNode } from '../../src/core/trace/tree';
+import type { TreeNode } from '../../src/core/trace/tree';
 import { sampleProblems } from '../support/helpers';
 import { startTestServer, type TestServer } from '../support/ollamaServer';
-import { stepTruths } from '../support/solver';
+import { plantedChains, PLANTING_SOLVER, type PlantedChain } from '../support/plantedChains';
 
-const MODEL = 'qwen2.5:1.5b';
-const SOLVER = { errorRate: 0.5, selfCorrectionRate: 0.35 };
-
-interface WrongChain {
-  recorder: RunRecorder;
-  chain: TreeNode[];
-  /** The step the solver wrote wrong on purpose: its first token is the planted decision. */
-  planted: TreeNode;
-}
-
-/** Samples chains for a problem and returns those that end wrong after a planted wrong step. */
-async function wrongChains(server: TestServer, problem: { problem: string; answer?: string }, seed: number): Promise<WrongChain[]> {
-  const backend = new OllamaBackend(server.url);
-  const spec = buildSpec({ strategy: 'majority', params: { n: 6 }, model: MODEL, sampling: { temperature: 0.8, seed, maxTokens: 1024 }, concurrency: 2, logprobs: true, topLogprobs: 5 });
-  const { recorder } = await prepareRun({ backend, problem: { text: problem.problem, ...(problem.answer && { answer: problem.answer }) }, spec });
-  await executeRun(backend, recorder, spec);
-  const found: WrongChain[] = [];
-  for (const leaf of recorder.tree.nodes.values()) {
-    if (leaf.kind !== 'answer') continue;
-    const chain = pathTo(recorder.tree, leaf.id).filter((n) => n.kind === 'step');
-    // The solver's own account of its steps (the gold answer may be withheld from the run).
-    const truths = stepTruths(problem.problem, chain.map((s) => s.text), SOLVER);
-    const wrong = truths.indexOf(false);
-    if (truths.at(-1) === false && wrong < chain.length - 1) found.push({ recorder, chain, planted: chain[wrong] });
-  }
-  return found;
-}
-
-function search(server: TestServer, { recorder, chain }: WrongChain, extra: Partial<CriticalSearchInput> = {}) {
+function search(server: TestServer, { recorder, chain }: PlantedChain, extra: Partial<CriticalSearchInput> = {}) {
   return findCriticalTokens({ backend: new OllamaBackend(server.url), problem: recorder.header.problem, chain, settings: rolloutSettingsFor(recorder.header), sink: recorder, ...extra });
 }
 
 const chatRequests = (server: TestServer) => server.requests.filter((r) => r.path === '/api/chat').length;
-const isPlanted = (probe: TokenProbedEvent, w: WrongChain) => probe.id === w.planted.id && probe.index === 0;
+const isPlanted = (probe: TokenProbedEvent, w: PlantedChain) => probe.id === w.planted.id && probe.index === 0;
 
 describe('critical-token search on the test server', () => {
   let server: TestServer;
-  let cases: WrongChain[];
+  let cases: PlantedChain[];
   before(async () => {
-    server = await startTestServer({ seed: 3, ...SOLVER });
+    server = await startTestServer({ seed: 3, ...PLANTING_SOLVER });
     cases = [];
     for (const problem of sampleProblems().slice(0, 4)) {
-      for (const seed of [7, 21]) cases.push(...(await wrongChains(server, problem, seed)).slice(0, 1));
+      for (const seed of [7, 21]) cases.push(...(await plantedChains(server, problem, seed)).slice(0, 1));
     }
   });
   after(() => server.close());
@@ -112,7 +81,7 @@ describe('critical-token search on the test server', () => {
     assert.match(tokens.stoppedBy ?? '', /token budget of 400/);
     assert.ok(tokens.completionTokens < 400 + DEFAULT_CRITICAL_OPTIONS.concurrency, `${tokens.completionTokens} tokens`);
 
-    const slow = await startTestServer({ seed: 3, ...SOLVER, tokenLatencyMs: 2 });
+    const slow = await startTestServer({ seed: 3, ...PLANTING_SOLVER, tokenLatencyMs: 2 });
     try {
       const timed = await findCriticalTokens({ ...inputFor(slow, w), options: { budget: { maxWallMs: 400, maxRequests: 1000 } } });
       assert.match(timed.stoppedBy ?? '', /wall-time budget of 400 ms/);
@@ -123,7 +92,7 @@ describe('critical-token search on the test server', () => {
   });
 
   test('cancelling stops every rollout and keeps the positions finished before it', async () => {
-    const slow = await startTestServer({ seed: 3, ...SOLVER, tokenLatencyMs: 1 });
+    const slow = await startTestServer({ seed: 3, ...PLANTING_SOLVER, tokenLatencyMs: 1 });
     try {
       const w = cases[0];
       const controller = new AbortController();
@@ -151,7 +120,7 @@ describe('critical-token search on the test server', () => {
 
   test('without a gold answer the reference is the majority answer of unconstrained samples, never called correctness', async () => {
     const [problem] = sampleProblems();
-    const [w] = await wrongChains(server, { problem: problem.problem }, 7);
+    const [w] = await plantedChains(server, { problem: problem.problem }, 7);
     assert.ok(w, 'a chain that ends wrong');
     const requestsBefore = server.requests.length;
     const result = await search(server, w, { options: { budget: { maxRequests: 60 } } });
@@ -184,7 +153,7 @@ describe('critical-token search on the test server', () => {
     }
   });
 
-  function inputFor(target: TestServer, { recorder, chain }: WrongChain): CriticalSearchInput {
+  function inputFor(target: TestServer, { recorder, chain }: PlantedChain): CriticalSearchInput {
     return { backend: new OllamaBackend(target.url), problem: recorder.header.problem, chain, settings: rolloutSettingsFor(recorder.header), sink: recorder };
   }
 });
