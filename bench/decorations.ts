@@ -82,7 +82,7 @@ function main(): void {
     const chain = new AnnotatedChain(tree, layout.result);
     const decorations = timed(() => planDecorations(chain, { heat: true }));
     const hints = timed(() => inlayHints(chain));
-    const lenses = timed(() => stepLenses(chain, { continuable: true, critical: true }));
+    const lenses = timed(() => stepLenses(chain, true));
     samples.layout.push(layout.ms);
     samples.decorations.push(decorations.ms);
     samples.hints.push(hints.ms);

@@ -71,6 +71,7 @@ function showDetail(): void {
 function select(id: string | undefined): void {
   if (!model) return;
   selectedId = id;
+  if (id !== undefined) vscode.postMessage({ type: 'select', runId: model.runId, nodeId: id });
   store.update(model.runId, { selected: id });
   if (shown) view.render(shown, selectedId, false);
   showDetail();
@@ -105,6 +106,10 @@ function handle(message: HostToWebview): void {
       renderAll(true);
       // Refresh the panel only when its node changed, so reading it is not interrupted.
       if (message.events.some((e) => 'id' in e && e.id === selectedId)) showDetail();
+      return;
+    }
+    case 'highlight': {
+      if (model && message.runId === model.runId) view.highlight(message.nodeId ?? undefined);
       return;
     }
     case 'empty': {

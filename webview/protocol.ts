@@ -8,11 +8,15 @@ export type HostToWebview =
   /** More events of the run being shown (live growth). */
   | { type: 'events'; runId: string; events: RunEvent[] }
   /** Nothing to show; `message` says how to get something. */
-  | { type: 'empty'; message: string };
+  | { type: 'empty'; message: string }
+  /** Mark the node whose text the cursor is in, in a chain document of this run (null: none). */
+  | { type: 'highlight'; runId: string; nodeId: string | null };
 
 export type WebviewToHost =
   /** Sent once the script has loaded; the host replies with the current run. */
   | { type: 'ready' }
   /** The user asked to open a node's chain (root → node) as a text document. */
   | { type: 'openPath'; runId: string; nodeId: string }
+  /** The user selected a node (click or keyboard): an open chain document shows its text. */
+  | { type: 'select'; runId: string; nodeId: string }
   | { type: 'error'; message: string };

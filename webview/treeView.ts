@@ -101,6 +101,8 @@ export class TreeView {
   private model: RunModel | undefined;
   /** The node that takes keyboard focus (roving tabindex: one tab stop for the whole tree). */
   private focusId: string | undefined;
+  /** The node whose text the cursor is in, in a chain document of the run. */
+  private cursorId: string | undefined;
   /** Until the user zooms or pans, the view keeps fitting the tree as it grows. */
   private following = true;
   private userMoved = false;
@@ -150,6 +152,7 @@ export class TreeView {
     this.layout = undefined;
     this.points.clear();
     this.focusId = undefined;
+    this.cursorId = undefined;
     this.linkLayer.selectAll('*').remove();
     this.nodeLayer.selectAll('*').remove();
     this.hideTooltip();
@@ -239,6 +242,7 @@ export class TreeView {
         .classed('label-correct', node.label?.label === 'correct')
         .classed('label-unjudged', node.label?.label === 'after-error')
         .classed('selected', d.data === selectedId)
+        .classed('doc-cursor', d.data === this.cursorId)
         .classed('on-path', onPath.has(d.data))
         .classed('chosen', node.selected)
         .attr('data-id', d.data)
@@ -291,6 +295,20 @@ export class TreeView {
     this.nodeLayer.selectAll<SVGGElement, Point>('g.node').attr('tabindex', (d) => (d.data === id ? 0 : -1));
     const el = this.nodeLayer.select<SVGGElement>(`g.node[data-id="${CSS.escape(id)}"]`).node();
     el?.focus({ preventScroll: true });
+    this.panTo(point);
+  }
+
+  /** Marks the node the cursor of a chain document is in and pans it into view, leaving keyboard
+   * focus where it is (the user is typing in the editor). */
+  highlight(id: string | undefined): void {
+    this.cursorId = id;
+    this.nodeLayer.selectAll<SVGGElement, Point>('g.node').classed('doc-cursor', (d) => d.data === id);
+    const point = id === undefined ? undefined : this.points.get(id);
+    if (point) this.panTo(point);
+  }
+
+  /** Centres the view on a point that is off screen. */
+  private panTo(point: Point): void {
     const t = this.transform;
     const svgEl = this.svg.node() as SVGSVGElement;
     const sx = t.x + t.k * point.y;

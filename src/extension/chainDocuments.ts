@@ -1,39 +1,154 @@
-/** Read-only documents for a chain of the tree (root → chosen node), under the
- * `reasonscope-chain:` scheme so they are never mistaken for files on disk. */
+/** Read-only documents for chains of the tree, under the `reasonscope-chain:` scheme so they are
+ * never mistaken for files on disk. Each keeps its run's replayed tree, and follows the run as it
+ * grows (a live run, a branch, an analysis): the text when a step of the chain changes or the chain
+ * goes on, the annotations when an analysis lands on one of its steps. The layout and everything
+ * drawn on it come from the pure modules in ./annotations. */
 import * as vscode from 'vscode';
-import type { RunEvent, RunHeader } from '../core/trace/schema';
-import { pathTo, replay } from '../core/trace/tree';
+import type { RunHeader } from '../core/trace/schema';
+import { applyEvent, replay, type RunTree, type TreeNode } from '../core/trace/tree';
+import { AnnotatedChain, type SelfCorrectionDetector } from './annotations/annotatedChain';
+import { chainPath, layoutChain, type ChainPart } from './annotations/chainLayout';
+import type { ShownRun } from './treePanel';
 
 export const CHAIN_SCHEME = 'reasonscope-chain';
 
-export class ChainDocuments implements vscode.TextDocumentContentProvider {
-  private readonly texts = new Map<string, string>();
+interface LoadedRun {
+  header: RunHeader;
+  tree: RunTree;
+  /** Events of the run applied to `tree` so far. */
+  applied: number;
+  file?: string;
+  label: string;
+}
+
+export interface ChainDoc {
+  uri: vscode.Uri;
+  run: LoadedRun;
+  /** The chain's last node when it was opened; the chain is laid out through it. */
+  tip: string;
+  /** Replaced (never changed in place) when the run grows, so what is computed from it can be cached by identity. */
+  chain: AnnotatedChain;
+}
+
+export class ChainDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly runs = new Map<string, LoadedRun>();
+  private readonly docs = new Map<string, ChainDoc>();
+  private readonly textChanged = new vscode.EventEmitter<vscode.Uri>();
+  private readonly chainChanged = new vscode.EventEmitter<ChainDoc>();
+  readonly onDidChange = this.textChanged.event;
+  /** A chain's annotations changed, its text did not (an analysis landed on one of its steps). */
+  readonly onDidChangeChain = this.chainChanged.event;
+  private readonly disposables: vscode.Disposable[] = [this.textChanged, this.chainChanged];
+
+  constructor(private readonly detect?: SelfCorrectionDetector) {
+    this.disposables.push(vscode.workspace.onDidCloseTextDocument((doc) => this.forget(doc.uri)));
+  }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.texts.get(uri.toString()) ?? 'This chain is no longer in memory; open its run again.';
+    return this.docs.get(uri.toString())?.chain.layout.text ?? 'This chain is no longer in memory; open its run again.';
   }
 
-  async open(header: RunHeader, events: RunEvent[], nodeId: string): Promise<void> {
-    const tree = replay(header, events);
-    const path = pathTo(tree, nodeId);
-    if (path.length === 0) return;
-    const last = path[path.length - 1];
-    const name = last.sample === undefined ? nodeId : `chain ${last.sample + 1}`;
-    const uri = vscode.Uri.from({ scheme: CHAIN_SCHEME, path: `/${header.runId}/${name.replace(/\s+/g, '-')}-${nodeId}.md` });
-    const [root, ...rest] = path;
-    const lines = [
-      `<!-- ${header.backend.model} · ${header.strategy.name} · run ${header.runId} -->`,
-      '',
-      '**Problem.** ' + root.text,
-      '',
-      '---',
-      '',
-      // The answer as extracted: math stays math, a worded answer ("the answer is Monday") stays words.
-      ...rest.map((n) => (n.kind === 'answer' ? `**Answer:** ${/[\\^_{}=]|\d/.test(n.text) ? `$${n.text}$` : n.text}` : n.text)).flatMap((t) => [t, '']),
-    ];
-    this.texts.set(uri.toString(), lines.join('\n'));
-    const doc = await vscode.workspace.openTextDocument(uri);
-    await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
-    await vscode.window.showTextDocument(doc, { preview: true });
+  get(uri: vscode.Uri): ChainDoc | undefined {
+    return this.docs.get(uri.toString());
   }
+
+  /** Opens the chain through `nodeId` (on down while it does not branch) and selects the node's text. */
+  async open(run: ShownRun, nodeId: string, show: vscode.TextDocumentShowOptions = {}): Promise<vscode.TextEditor | undefined> {
+    const loaded = this.load(run);
+    const tip = chainPath(loaded.tree, nodeId).at(-1);
+    if (!tip) return undefined;
+    const uri = vscode.Uri.from({ scheme: CHAIN_SCHEME, path: `/${run.header.runId}/${docName(tip)}.md` });
+    if (!this.docs.has(uri.toString())) this.docs.set(uri.toString(), this.build(uri, loaded, tip.id));
+    // The `.md` path makes it Markdown: step headers are headings (Go to Symbol lists them).
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc, { preview: true, ...show });
+    this.reveal(editor, nodeId);
+    return editor;
+  }
+
+  /** A node was clicked in the tree: a visible document of its run shows it, the chain through it
+   * replacing a document that lacks it. Nothing opens when no document of the run is visible. */
+  async showNode(run: ShownRun, nodeId: string): Promise<void> {
+    const visible = vscode.window.visibleTextEditors.filter((e) => this.get(e.document.uri)?.run.header.runId === run.header.runId);
+    const holding = visible.find((e) => this.partOf(e.document.uri, nodeId));
+    if (holding) this.reveal(holding, nodeId);
+    else if (visible[0]) await this.open(run, nodeId, { viewColumn: visible[0].viewColumn, preserveFocus: true });
+  }
+
+  /** The run and node at `position` of a chain document (the step the cursor is in). */
+  nodeAt(document: vscode.TextDocument, position: vscode.Position): { runId: string; nodeId: string } | undefined {
+    const doc = this.get(document.uri);
+    const part = doc?.chain.partAt(document.offsetAt(position));
+    return doc && part && { runId: doc.run.header.runId, nodeId: part.node.id };
+  }
+
+  partOf(uri: vscode.Uri, nodeId: string): ChainPart | undefined {
+    return this.get(uri)?.chain.layout.parts.find((p) => p.node.id === nodeId);
+  }
+
+  /** The run view was replaced or grew: bring that run's documents up to date. */
+  update(run: ShownRun): void {
+    const loaded = this.runs.get(run.header.runId);
+    if (!loaded || run.events.length <= loaded.applied) return;
+    const touched = new Set<string>();
+    for (const event of run.events.slice(loaded.applied)) {
+      applyEvent(loaded.tree, event);
+      if ('id' in event && event.id !== undefined) touched.add(event.id);
+      if (event.type === 'node_added' && event.parent !== null) touched.add(event.parent);
+    }
+    loaded.applied = run.events.length;
+    loaded.file ??= run.file;
+    for (const doc of this.docs.values()) {
+      if (doc.run !== loaded || !doc.chain.layout.parts.some((p) => touched.has(p.node.id))) continue;
+      const next = this.build(doc.uri, loaded, doc.tip);
+      this.docs.set(doc.uri.toString(), next);
+      // New text reaches the editor as a document change, which redraws everything on it.
+      if (next.chain.layout.text !== doc.chain.layout.text) this.textChanged.fire(doc.uri);
+      else this.chainChanged.fire(next);
+    }
+  }
+
+  private load(run: ShownRun): LoadedRun {
+    let loaded = this.runs.get(run.header.runId);
+    if (loaded) this.update(run);
+    else {
+      loaded = { header: run.header, tree: replay(run.header, run.events), applied: run.events.length, label: run.label, ...(run.file !== undefined && { file: run.file }) };
+      this.runs.set(run.header.runId, loaded);
+    }
+    return loaded;
+  }
+
+  private build(uri: vscode.Uri, run: LoadedRun, tip: string): ChainDoc {
+    const layout = layoutChain(run.tree, chainPath(run.tree, tip));
+    return { uri, run, tip, chain: new AnnotatedChain(run.tree, layout, this.detect) };
+  }
+
+  /** Selects the node's text and scrolls it into view (the problem: the top of the document). */
+  private reveal(editor: vscode.TextEditor, nodeId: string): void {
+    const part = this.partOf(editor.document.uri, nodeId);
+    if (!part) return;
+    const { document } = editor;
+    const range = part.node.kind === 'root'
+      ? new vscode.Range(0, 0, 0, 0)
+      : new vscode.Range(document.positionAt(part.textStart), document.positionAt(part.textEnd));
+    editor.selection = new vscode.Selection(range.start, range.end);
+    editor.revealRange(new vscode.Range(document.positionAt(part.headerStart), range.end), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  /** A closed document is dropped; its run too, once no open document shows it. */
+  private forget(uri: vscode.Uri): void {
+    const doc = this.docs.get(uri.toString());
+    if (!doc) return;
+    this.docs.delete(uri.toString());
+    if (![...this.docs.values()].some((d) => d.run === doc.run)) this.runs.delete(doc.run.header.runId);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** `chain-3-s2.answer`: the chain's number when it has one, and its last node. */
+function docName(tip: TreeNode): string {
+  return tip.sample === undefined ? tip.id : `chain-${tip.sample + 1}-${tip.id}`;
 }

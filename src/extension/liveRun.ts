@@ -54,7 +54,7 @@ export async function runLive(ctx: ExtensionContext, run: LiveRun): Promise<void
         const prepared = await run.prepare(controller.signal);
         const { recorder } = prepared;
         for (const notice of prepared.notices) warn(ctx, notice);
-        ctx.tree.show(recorder.header, recorder.events, run.label);
+        ctx.tree.show(recorder.header, recorder.events, run.label, run.outFile);
         void ctx.tree.reveal();
         const meter = new ProgressMeter(recorder.header.strategy.params);
         recorder.onEvent((event, tree) => {

@@ -2,6 +2,8 @@
  * behaviour lives in the engine (src/core); this layer is glue. */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { registerChainCommands } from './annotations/commands';
+import { ChainAnnotator } from './annotations/editor';
 import { ChainDocuments, CHAIN_SCHEME } from './chainDocuments';
 import { RunHistory, type ExtensionContext } from './context';
 import { startLanguageClient } from './languageClient';
@@ -18,7 +20,10 @@ let client: LanguageClient | undefined;
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Reasonscope', { log: true });
   const chains = new ChainDocuments();
-  const tree = new TreePanel(context.extensionUri, log, (header, events, nodeId) => void chains.open(header, events, nodeId));
+  const tree = new TreePanel(context.extensionUri, log, {
+    openPath: (run, nodeId) => void chains.open(run, nodeId),
+    select: (run, nodeId) => void chains.showNode(run, nodeId),
+  });
   const status = createStatusItem();
   const ctx: ExtensionContext = {
     log,
@@ -30,6 +35,16 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     log,
     tree,
+    chains,
+    new ChainAnnotator(context.extensionUri, chains),
+    ...registerChainCommands(ctx, chains),
+    // The tree and the chain documents in step: documents follow the run as it grows, the cursor's
+    // step is marked in the tree (a click in the tree reveals its text: `showNode` above).
+    tree.onDidChangeRun((run) => chains.update(run)),
+    vscode.window.onDidChangeTextEditorSelection((e) => {
+      const at = e.kind === undefined ? undefined : chains.nodeAt(e.textEditor.document, e.selections[0].active);
+      if (at) tree.highlight(at.runId, at.nodeId);
+    }),
     status.item,
     vscode.window.registerWebviewViewProvider(TREE_VIEW_ID, tree),
     vscode.workspace.registerTextDocumentContentProvider(CHAIN_SCHEME, chains),

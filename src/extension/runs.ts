@@ -17,7 +17,7 @@ export async function openRun(ctx: ExtensionContext, uri?: vscode.Uri): Promise<
   const name = path.basename(target.path);
   try {
     const run = parseRunText(text);
-    ctx.tree.show(run.header, run.events, name);
+    ctx.tree.show(run.header, run.events, name, target.scheme === 'file' ? target.fsPath : undefined);
     await ctx.tree.reveal();
     ctx.log.info(`Opened run ${name} (${run.events.length} events)`);
     if (run.tornTail) {

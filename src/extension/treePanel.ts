@@ -1,5 +1,6 @@
 /** The Trajectory Tree webview view: keeps the run being shown (header + events) so a re-created
- * view can be refilled, and forwards live events in small batches. */
+ * view can be refilled, forwards live events in small batches, and passes node clicks to the chain
+ * documents and their cursor back (sync). */
 import * as vscode from 'vscode';
 import type { RunEvent, RunHeader } from '../core/trace/schema';
 import { webviewHtml } from '../../webview/html';
@@ -8,10 +9,20 @@ import type { HostToWebview, WebviewToHost } from '../../webview/protocol';
 export const TREE_VIEW_ID = 'reasonscope.tree';
 const BATCH_MS = 50;
 
-interface ShownRun {
+export interface ShownRun {
   header: RunHeader;
   events: RunEvent[];
   label: string;
+  /** The run file on disk, when Reasonscope wrote it (so it can be continued); imported traces have none. */
+  file?: string;
+}
+
+/** What the user does in the tree that reaches beyond it. */
+export interface TreePanelActions {
+  /** "Open chain as document" on a node. */
+  openPath(run: ShownRun, nodeId: string): void;
+  /** A node was selected (click or keyboard). */
+  select(run: ShownRun, nodeId: string): void;
 }
 
 export class TreePanel implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -20,13 +31,21 @@ export class TreePanel implements vscode.WebviewViewProvider, vscode.Disposable 
   private run: ShownRun | undefined;
   private pending: RunEvent[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
+  private highlighted: string | undefined;
+  private readonly changed = new vscode.EventEmitter<ShownRun>();
+  /** The run shown was replaced, or grew (once per batch). */
+  readonly onDidChangeRun = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
-    private readonly onOpenPath: (header: RunHeader, events: RunEvent[], nodeId: string) => void,
+    private readonly actions: TreePanelActions,
   ) {}
+
+  get shown(): ShownRun | undefined {
+    return this.run;
+  }
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
@@ -52,10 +71,12 @@ export class TreePanel implements vscode.WebviewViewProvider, vscode.Disposable 
   }
 
   /** Shows a run (replacing the current one); later `append` calls grow it. */
-  show(header: RunHeader, events: RunEvent[], label: string): void {
+  show(header: RunHeader, events: RunEvent[], label: string, file?: string): void {
     this.clearPending();
-    this.run = { header, events: [...events], label };
+    this.highlighted = undefined;
+    this.run = { header, events: [...events], label, ...(file !== undefined && { file }) };
     this.post({ type: 'run', header, events: this.run.events, label });
+    this.changed.fire(this.run);
   }
 
   append(runId: string, event: RunEvent): void {
@@ -72,6 +93,14 @@ export class TreePanel implements vscode.WebviewViewProvider, vscode.Disposable 
     const events = this.pending;
     this.pending = [];
     this.post({ type: 'events', runId: this.run.header.runId, events });
+    this.changed.fire(this.run);
+  }
+
+  /** Marks the node the cursor of a chain document is in (undefined: none), if its run is shown. */
+  highlight(runId: string, nodeId: string | undefined): void {
+    if (this.run?.header.runId !== runId || this.highlighted === nodeId) return;
+    this.highlighted = nodeId;
+    this.post({ type: 'highlight', runId, nodeId: nodeId ?? null });
   }
 
   async reveal(): Promise<void> {
@@ -86,9 +115,13 @@ export class TreePanel implements vscode.WebviewViewProvider, vscode.Disposable 
         this.post(this.run
           ? { type: 'run', header: this.run.header, events: this.run.events, label: this.run.label }
           : { type: 'empty', message: 'Open a *.problem.md file and run "Reasonscope: Solve Problem", or open a .run.jsonl file with "Reasonscope: Open Run".' });
+        if (this.run && this.highlighted) this.post({ type: 'highlight', runId: this.run.header.runId, nodeId: this.highlighted });
         return;
       case 'openPath':
-        if (this.run?.header.runId === message.runId) this.onOpenPath(this.run.header, this.run.events, message.nodeId);
+        if (this.run?.header.runId === message.runId) this.actions.openPath(this.run, message.nodeId);
+        return;
+      case 'select':
+        if (this.run?.header.runId === message.runId) this.actions.select(this.run, message.nodeId);
         return;
       case 'error':
         this.log.error(`Trajectory tree view: ${message.message}`);

@@ -217,13 +217,15 @@ describe('inlay hints', () => {
 });
 
 describe('CodeLens', () => {
-  test('each step of a run Reasonscope wrote offers Branch, Resample and Inject "Wait"; Find critical tokens only when available', () => {
-    const without = stepLenses(chain1, { continuable: true, critical: false });
-    assert.equal(without.length, 3 * chain1.steps.length);
-    assert.deepEqual(without.slice(0, 3).map((l) => l.title), ['Branch here', 'Resample from here', 'Inject "Wait" here']);
-    assert.ok(without.every((l) => text.startsWith('### Step', l.offset)), 'lenses sit on the step headers');
-    const withCritical = stepLenses(chain1, { continuable: true, critical: true });
-    assert.equal(withCritical.filter((l) => l.action === 'critical').length, chain1.steps.length);
+  test('each step of a run Reasonscope wrote offers Branch, Resample, Inject "Wait", and Find critical tokens where its tokens have alternatives', () => {
+    const lenses = stepLenses(chain1, true);
+    assert.equal(lenses.length, 4 * chain1.steps.length);
+    assert.deepEqual(lenses.slice(0, 4).map((l) => l.title), ['Branch here', 'Resample from here', 'Inject "Wait" here', 'Find critical tokens in this step']);
+    assert.ok(lenses.every((l) => text.startsWith('### Step', l.offset)), 'lenses sit on the step headers');
+    const majority = loadRun('majority-8.run.jsonl');
+    const tree = replay(majority.header, majority.events);
+    const noLogprobs = chainOf(tree, [...tree.nodes.values()].find((n) => n.kind === 'step' && !n.tokens)!.id);
+    assert.deepEqual(new Set(stepLenses(noLogprobs, true).map((l) => l.action)), new Set(['branch', 'resample', 'wait']), 'no token alternatives, no critical-token search');
   });
 
   test('an imported trace is read-only: no actions', async () => {
@@ -235,7 +237,7 @@ describe('CodeLens', () => {
       assert.ok(leaf);
       const chain = chainOf(tree, leaf.id);
       assert.ok(chain.steps.length > 0);
-      assert.deepEqual(stepLenses(chain, { continuable: false, critical: true }), []);
+      assert.deepEqual(stepLenses(chain, false), []);
     } finally {
       await source.close();
     }

@@ -1,6 +1,6 @@
-/** The actions above each step header. Continuing a chain writes to its run file with the run's
- * model, so runs imported from other formats (read-only) get none of them; finding critical tokens
- * needs the step's token alternatives. */
+/** The actions above each step header. Each writes to the run file with the run's model, so runs
+ * imported from other formats (read-only) get none; finding critical tokens needs the step's token
+ * alternatives. */
 import type { AnnotatedChain } from './annotatedChain';
 
 export type StepAction = 'branch' | 'resample' | 'wait' | 'critical';
@@ -13,12 +13,6 @@ export interface LensPlan {
   tooltip: string;
 }
 
-export interface LensAbilities {
-  /** The run has a file Reasonscope wrote, so new lanes can be appended to it. */
-  continuable: boolean;
-  /** Critical-token search is available in this build. */
-  critical: boolean;
-}
 
 const TITLES: Record<StepAction, [string, string]> = {
   branch: ['Branch here', 'Continue the chain after this step with a new sample; the branch joins the tree'],
@@ -27,12 +21,13 @@ const TITLES: Record<StepAction, [string, string]> = {
   critical: ['Find critical tokens in this step', 'Sample continuations with alternative tokens to see which tokens of this step decide the answer'],
 };
 
-export function stepLenses(chain: AnnotatedChain, can: LensAbilities): LensPlan[] {
-  if (!can.continuable) return [];
+/** `continuable`: the run has a file Reasonscope wrote, so events can be appended to it. */
+export function stepLenses(chain: AnnotatedChain, continuable: boolean): LensPlan[] {
+  if (!continuable) return [];
   const lenses: LensPlan[] = [];
   for (const part of chain.steps) {
     const actions: StepAction[] = ['branch', 'resample', 'wait'];
-    if (can.critical && part.node.tokens?.some((t) => (t.top?.length ?? 0) > 1)) actions.push('critical');
+    if (part.node.tokens?.some((t) => (t.top?.length ?? 0) > 1)) actions.push('critical');
     for (const action of actions) {
       const [title, tooltip] = TITLES[action];
       lenses.push({ offset: part.headerStart, nodeId: part.node.id, action, title, tooltip });
