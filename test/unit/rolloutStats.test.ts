@@ -3,8 +3,8 @@
  * edges, and the ranking order. */
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { estimateCriticality, rankCriticalTokens, stoppingRule } from '../../src/core/analysis/critical';
-import { differenceInterval, wilsonInterval } from '../../src/core/analysis/intervals';
+import { estimateCriticality, rankCriticalTokens, sequentialZ, stoppingRule } from '../../src/core/analysis/critical';
+import { differenceInterval, normalQuantile, repeatedZ, wilsonInterval, Z95 } from '../../src/core/analysis/intervals';
 import type { RolloutTally, TokenProbedEvent } from '../../src/core/trace/schema';
 
 const tally = (correct: number, rollouts: number): RolloutTally => ({ correct, rollouts });
@@ -41,24 +41,36 @@ test('criticality compares the original with the best alternative, and its inter
   assert.throws(() => estimateCriticality(tally(2, 4), [tally(0, 0)]), /at least one rollout/);
 });
 
-test('the stopping rule: decided when the interval excludes zero, else sample on until the cap', () => {
-  const options = { maxRolloutsPerToken: 16, tolerance: 0.5 };
-  assert.equal(stoppingRule(tally(0, 4), [tally(4, 4)], options), 'decided', '0/4 vs 4/4: [-1, -0.31] excludes zero');
-  assert.equal(stoppingRule(tally(4, 4), [tally(0, 4)], options), 'decided', 'a helpful token is decided too');
-  assert.equal(stoppingRule(tally(1, 4), [tally(4, 4)], options), 'decided', '1/4 vs 4/4: upper bound -0.09');
-  assert.equal(stoppingRule(tally(2, 4), [tally(4, 4)], options), undefined, '2/4 vs 4/4: [-0.85, 0.10] holds zero');
-  assert.equal(stoppingRule(tally(3, 8), [tally(7, 8)], options), 'decided', '3/8 vs 7/8: upper bound -0.03');
-  assert.equal(stoppingRule(tally(8, 16), [tally(10, 16)], options), 'cap');
-  assert.equal(stoppingRule(tally(8, 12), [tally(10, 12)], options), undefined, 'below the cap and unclear: sample more');
+test('normal quantiles, and the z that keeps 95% over several looks (Bonferroni)', () => {
+  near([normalQuantile(0.975), normalQuantile(0.025), normalQuantile(0.5), normalQuantile(0.999), normalQuantile(1e-6)], [1.96, -1.96, 0, 3.0902, -4.7534]);
+  assert.equal(repeatedZ(1), Z95);
+  near([repeatedZ(2), repeatedZ(4)], [2.2414, 2.4977], 4);
+  assert.equal(sequentialZ({ batch: 4, maxRolloutsPerToken: 16 }), repeatedZ(4), 'rounds of 4 up to 16: four looks');
+  assert.equal(sequentialZ({ batch: 5, maxRolloutsPerToken: 16 }), repeatedZ(4), 'a last, shorter round is a look too');
+  assert.throws(() => normalQuantile(1), /0 < p < 1, got 1/);
+});
+
+// The defaults: rounds of 4 rollouts per token up to 16, so four looks at z = 2.4977.
+const defaults = { batch: 4, maxRolloutsPerToken: 16, tolerance: 0.7 };
+
+test('the stopping rule: decided once the interval over all looks excludes zero, else sample on until the cap', () => {
+  assert.equal(stoppingRule(tally(0, 4), [tally(4, 4)], defaults), 'decided', '0/4 vs 4/4: [-1, -0.14]');
+  assert.equal(stoppingRule(tally(4, 4), [tally(0, 4)], defaults), 'decided', 'a helpful token is decided too');
+  assert.equal(stoppingRule(tally(1, 4), [tally(4, 4)], defaults), undefined, '1/4 vs 4/4: [-0.97, 0.05] — a single 95% look would have stopped on it');
+  assert.ok(differenceInterval(tally(1, 4), tally(4, 4))[1] < 0);
+  assert.equal(stoppingRule(tally(3, 8), [tally(7, 8)], defaults), undefined, '3/8 vs 7/8: [-0.79, 0.08]');
+  assert.equal(stoppingRule(tally(2, 8), [tally(8, 8)], defaults), 'decided', '2/8 vs 8/8: [-0.95, -0.15]');
+  assert.equal(stoppingRule(tally(8, 16), [tally(10, 16)], defaults), 'cap', '8/16 vs 10/16: [-0.47, 0.27] at the cap');
+  assert.equal(stoppingRule(tally(3, 8), [tally(7, 8)], { ...defaults, batch: 16 }), 'decided', 'one look: the plain 95% interval [-0.76, -0.03]');
 });
 
 test('the stopping rule: a narrow interval around zero is decided, a wide one is not', () => {
-  // Both certain: Newcombe half-widths are 0.324 at 8/8, 0.242 at 12/12, 0.194 at 16/16.
-  assert.equal(stoppingRule(tally(8, 8), [tally(8, 8)], { maxRolloutsPerToken: 16, tolerance: 0.5 }), undefined);
-  assert.equal(stoppingRule(tally(12, 12), [tally(12, 12)], { maxRolloutsPerToken: 16, tolerance: 0.5 }), 'decided');
-  assert.equal(stoppingRule(tally(12, 12), [tally(12, 12)], { maxRolloutsPerToken: 16, tolerance: 0.4 }), undefined);
-  assert.equal(stoppingRule(tally(16, 16), [tally(16, 16)], { maxRolloutsPerToken: 32, tolerance: 0.4 }), 'decided');
-  assert.equal(stoppingRule(tally(0, 4), [tally(0, 4)], { maxRolloutsPerToken: 4, tolerance: 0 }), 'cap', 'tolerance 0: only the cap ends a null position');
+  // Both arms certain: the interval's half-width over four looks is 0.342 at 12/12 and 0.281 at 16/16.
+  assert.equal(stoppingRule(tally(8, 8), [tally(8, 8)], defaults), undefined);
+  assert.equal(stoppingRule(tally(12, 12), [tally(12, 12)], defaults), 'decided');
+  assert.equal(stoppingRule(tally(12, 12), [tally(12, 12)], { ...defaults, tolerance: 0.6 }), undefined);
+  assert.equal(stoppingRule(tally(16, 16), [tally(16, 16)], { ...defaults, maxRolloutsPerToken: 32, tolerance: 0.6 }), undefined, 'eight looks widen it: 0.63 wide');
+  assert.equal(stoppingRule(tally(0, 4), [tally(0, 4)], { batch: 4, maxRolloutsPerToken: 4, tolerance: 0 }), 'cap', 'tolerance 0: only the cap ends a null position');
 });
 
 test('the ranking puts the largest |criticality| first, the surer of equal ones next, then the order given', () => {

@@ -8,8 +8,9 @@
  *   probability floor) are candidates, probed in order of surprisal + entropy, first tokens of steps
  *   first (where a chain picks what the step does);
  * - a sequential test: each position is sampled in rounds of a few rollouts per token and stops as
- *   soon as its 95% interval excludes zero or is narrower than a tolerance (both "decided"), or at a
- *   per-token cap;
+ *   soon as its interval excludes zero or is narrower than a tolerance (both "decided"), or at a
+ *   per-token cap; the interval is 95% over all the rounds a position may take (see `sequentialZ`),
+ *   so looking after every round does not inflate false alarms;
  * - a budget on rollouts, tokens and time for the whole search (the scheduler's), after which the
  *   position being sampled is written with what it has (stopped: 'budget') and the search ends. */
 import { CancelledError } from '../model/errors';
@@ -17,7 +18,7 @@ import type { TokenLogprob } from '../model/types';
 import { settleAll } from '../search/settle';
 import type { AnalysisReference, RolloutTally, TokenProbedEvent } from '../trace/schema';
 import type { TreeNode } from '../trace/tree';
-import { differenceInterval, proportion } from './intervals';
+import { differenceInterval, proportion, repeatedZ, Z95 } from './intervals';
 import { analysisOptions, withRollouts, type AnalysisRun, type AnalysisSink, type RolloutBudgetOptions, type RolloutSampler, type RolloutSpend } from './rollouts';
 
 export interface CriticalOptions extends RolloutBudgetOptions {
@@ -41,7 +42,7 @@ export const DEFAULT_CRITICAL_OPTIONS: Readonly<CriticalOptions> = {
   minAlternativeProbability: 0.05,
   batch: 4,
   maxRolloutsPerToken: 16,
-  tolerance: 0.5,
+  tolerance: 0.7,
   budget: { maxRequests: 160 },
   concurrency: 2,
   referenceSamples: 8,
@@ -177,7 +178,7 @@ async function probePosition(sampler: RolloutSampler, chain: readonly TreeNode[]
     const stopped = interrupted ? 'budget' : stoppingRule(original, alternatives, options);
     if (!stopped) continue;
     if (original.rollouts === 0 || alternatives.every((a) => a.rollouts === 0)) return undefined;
-    const { criticality, interval } = estimateCriticality(original, alternatives);
+    const { criticality, interval } = estimateCriticality(original, alternatives, sequentialZ(options));
     return {
       id: node.id, index, token: candidate.token.token, reference, original,
       alternatives: arms.slice(1).map((arm) => ({ token: arm.token, ...arm.tally })),
@@ -186,23 +187,31 @@ async function probePosition(sampler: RolloutSampler, chain: readonly TreeNode[]
   }
 }
 
-/** P(original) − the best P(alternative), with Newcombe's 95% interval for that difference. The
+/** P(original) − the best P(alternative), with Newcombe's interval for that difference at `z`. The
  * best alternative is the one with the highest observed rate (on a tie, the likelier token); the
  * interval does not widen for having picked it, so with several alternatives it is a little
  * optimistic. */
-export function estimateCriticality(original: RolloutTally, alternatives: readonly RolloutTally[]): { criticality: number; interval: [number, number]; best: number } {
+export function estimateCriticality(original: RolloutTally, alternatives: readonly RolloutTally[], z = Z95): { criticality: number; interval: [number, number]; best: number } {
   let best = -1;
   alternatives.forEach((alt, i) => {
     if (alt.rollouts > 0 && (best < 0 || proportion(alt) > proportion(alternatives[best]))) best = i;
   });
   if (original.rollouts === 0 || best < 0) throw new RangeError('criticality needs at least one rollout with the original token and one with an alternative');
-  return { criticality: proportion(original) - proportion(alternatives[best]), interval: differenceInterval(original, alternatives[best]), best };
+  return { criticality: proportion(original) - proportion(alternatives[best]), interval: differenceInterval(original, alternatives[best], z), best };
 }
 
-/** The sequential test, checked after each round: 'decided' once the interval excludes zero or is
- * narrower than the tolerance, 'cap' once every token has its most rollouts, else keep sampling. */
-export function stoppingRule(original: RolloutTally, alternatives: readonly RolloutTally[], options: Pick<CriticalOptions, 'maxRolloutsPerToken' | 'tolerance'>): 'decided' | 'cap' | undefined {
-  const { interval } = estimateCriticality(original, alternatives);
+/** The z of a position's interval: 95% over every look the sequential test may take (one per round
+ * up to the cap), so stopping at the first interval that clears zero keeps a 5% error rate and the
+ * interval where it stopped is still a 95% interval. */
+export function sequentialZ(options: Pick<CriticalOptions, 'batch' | 'maxRolloutsPerToken'>): number {
+  return repeatedZ(Math.ceil(options.maxRolloutsPerToken / options.batch));
+}
+
+/** The sequential test, checked after each round: 'decided' once the interval (at `sequentialZ`)
+ * excludes zero or is narrower than the tolerance, 'cap' once every token has its most rollouts,
+ * else keep sampling. */
+export function stoppingRule(original: RolloutTally, alternatives: readonly RolloutTally[], options: Pick<CriticalOptions, 'batch' | 'maxRolloutsPerToken' | 'tolerance'>): 'decided' | 'cap' | undefined {
+  const { interval } = estimateCriticality(original, alternatives, sequentialZ(options));
   if (interval[0] > 0 || interval[1] < 0 || interval[1] - interval[0] < options.tolerance) return 'decided';
   if ([original, ...alternatives].every((t) => t.rollouts >= options.maxRolloutsPerToken)) return 'cap';
   return undefined;
