@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
 import { findCriticalTokens, prefixWith, tokenStarts, triage, DEFAULT_CRITICAL_OPTIONS, type CriticalSearchInput } from '../../src/core/analysis/critical';
-import { outcomeName, rolloutSettingsFor } from '../../src/core/analysis/rollouts';
+import { DEFAULT_ROLLOUT_TEMPERATURE, outcomeName, rolloutSettingsFor } from '../../src/core/analysis/rollouts';
 import { CancelledError } from '../../src/core/model/errors';
 import { OllamaBackend } from '../../src/core/model/ollama';
 import type { TokenLogprob } from '../../src/core/model/types';
@@ -139,6 +139,15 @@ describe('critical-token search on the test server', () => {
     await assert.rejects(findCriticalTokens({ ...inputFor(server, w), within: ['s99.0'] }), /s99\.0 is not a step of the chain/);
     await assert.rejects(findCriticalTokens({ ...inputFor(server, w), options: { batch: 0 } }), /batch must be a whole number of at least 1, got 0/);
     await assert.rejects(findCriticalTokens({ ...inputFor(server, w), options: { budget: { maxRequests: 0 } } }), /rollouts \(maxRequests\) must be at least 1/);
+  });
+
+  test('rollouts sample like the run did, except that a greedy run\'s rollouts still sample', () => {
+    const { header } = cases[0].recorder;
+    assert.deepEqual(rolloutSettingsFor(header), { model: 'qwen2.5:1.5b', temperature: 0.8, maxTokens: 1024, seed: header.backend.options.seed });
+    const greedy = { ...header, backend: { ...header.backend, options: { ...header.backend.options, temperature: 0 } } };
+    assert.equal(rolloutSettingsFor(greedy).temperature, DEFAULT_ROLLOUT_TEMPERATURE);
+    assert.equal(rolloutSettingsFor(header, { model: 'llama3.2:1b', temperature: 1 }).model, 'llama3.2:1b');
+    assert.throws(() => rolloutSettingsFor(header, { temperature: 0 }), /temperature must be above 0, got 0/);
   });
 
   test('each position\'s prefix is the chain\'s own text up to that token', () => {

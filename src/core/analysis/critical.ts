@@ -19,7 +19,7 @@ import { settleAll } from '../search/settle';
 import type { AnalysisReference, RolloutTally, TokenProbedEvent } from '../trace/schema';
 import type { TreeNode } from '../trace/tree';
 import { differenceInterval, proportion, repeatedZ, Z95 } from './intervals';
-import { analysisOptions, withRollouts, type AnalysisRun, type AnalysisSink, type RolloutBudgetOptions, type RolloutSampler, type RolloutSpend } from './rollouts';
+import { analysisOptions, DEFAULT_REFERENCE_SAMPLES, withRollouts, type AnalysisRun, type AnalysisSink, type RolloutBudgetOptions, type RolloutSampler, type RolloutSpend } from './rollouts';
 
 export interface CriticalOptions extends RolloutBudgetOptions {
   /** Positions probed at most, the most promising by triage first. */
@@ -45,7 +45,7 @@ export const DEFAULT_CRITICAL_OPTIONS: Readonly<CriticalOptions> = {
   tolerance: 0.7,
   budget: { maxRequests: 160 },
   concurrency: 2,
-  referenceSamples: 8,
+  referenceSamples: DEFAULT_REFERENCE_SAMPLES,
 };
 
 /** Triage's head start for a step's first token, in nats: a step's opening word often decides what

@@ -13,7 +13,7 @@ import { settleAll } from '../search/settle';
 import type { RolloutTally, StepImportanceEvent } from '../trace/schema';
 import type { TreeNode } from '../trace/tree';
 import { differenceInterval, proportion } from './intervals';
-import { analysisOptions, withRollouts, type AnalysisRun, type AnalysisSink, type RolloutBudgetOptions, type RolloutSpend } from './rollouts';
+import { analysisOptions, DEFAULT_REFERENCE_SAMPLES, withRollouts, type AnalysisRun, type AnalysisSink, type RolloutBudgetOptions, type RolloutSpend } from './rollouts';
 
 export interface ImportanceOptions extends RolloutBudgetOptions {
   /** Rollouts from each point between steps. */
@@ -27,7 +27,7 @@ export const DEFAULT_IMPORTANCE_OPTIONS: Readonly<ImportanceOptions> = {
   batch: 4,
   budget: { maxRequests: 128 },
   concurrency: 2,
-  referenceSamples: 8,
+  referenceSamples: DEFAULT_REFERENCE_SAMPLES,
 };
 
 export interface ImportanceInput extends AnalysisRun {

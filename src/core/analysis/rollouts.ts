@@ -27,7 +27,8 @@ export interface RolloutSettings {
   seed: number;
 }
 
-/** Rollouts sample at the policy's own temperature: what the model would do from that prefix. */
+/** Rollouts sample at the run's own temperature (what the model would do from that prefix); at this
+ * one when the run records none or sampled greedily, where every rollout would be the same. */
 export const DEFAULT_ROLLOUT_TEMPERATURE = 0.7;
 export const DEFAULT_ROLLOUT_MAX_TOKENS = 2048;
 /** Unconstrained samples whose majority answer stands in for a missing gold answer. */
@@ -39,9 +40,13 @@ export function rolloutSettingsFor(header: RunHeader, overrides: Partial<Rollout
   const { options } = header.backend;
   const model = overrides.model ?? header.backend.model;
   if (!model) throw new Error('no model to sample rollouts from: the run names none; choose one (e.g. --model qwen2.5:1.5b)');
+  if (overrides.temperature !== undefined && !(overrides.temperature > 0)) {
+    throw new RangeError(`rollouts must sample, so their temperature must be above 0, got ${overrides.temperature}`);
+  }
+  const runTemperature = options.temperature !== undefined && options.temperature > 0 ? options.temperature : undefined;
   return {
     model,
-    temperature: overrides.temperature ?? options.temperature ?? DEFAULT_ROLLOUT_TEMPERATURE,
+    temperature: overrides.temperature ?? runTemperature ?? DEFAULT_ROLLOUT_TEMPERATURE,
     ...((overrides.topP ?? options.topP) !== undefined && { topP: overrides.topP ?? options.topP }),
     maxTokens: overrides.maxTokens ?? options.maxTokens ?? DEFAULT_ROLLOUT_MAX_TOKENS,
     seed: overrides.seed ?? options.seed ?? 0,
@@ -154,7 +159,7 @@ export async function findReference(sampler: RolloutSampler, gold: string | unde
     throw err;
   })));
   if (answers.includes(undefined)) {
-    if (sampler.scheduler.stopped?.kind === 'cancelled') throw new CancelledError();
+    if (sampler.cancelled) throw new CancelledError();
     throw new Error(`the budget ran out while sampling the ${samples} chains whose majority answer is the reference: give the gold answer, or a larger budget`);
   }
   // Cast in sample order, so a tie goes to the same answer on every rerun.
