@@ -193,4 +193,8 @@ test('token positions are found in the step text despite trimmed spaces, line-br
   assert.equal(prefixWith(chain, next, 0, '\n\nThus'), '<think>\nLet x = 2.\n\nThus', 'a token with its own line break is not given a second one');
   assert.equal(prefixWith(chain, next, 1, ' z'), '<think>\nLet x = 2.\n\nSo z');
   assert.equal(prefixWith(chain, think, 3, ' 7'), '<think>\nLet x = 7');
+  // A character the server sent as three byte pieces, which the text shows whole: the tokens after
+  // it are found again where they are.
+  const bytes = step('s0.2', 'Cost: 5 €, or 6 €.', ['Cost', ':', ' 5', ' \ufffd', '\ufffd', '\ufffd', ',', ' or', ' 6', ' \ufffd', '\ufffd', '\ufffd', '.'].map((t) => tok(t, 0.9)));
+  assert.deepEqual(tokenStarts(bytes.text, bytes.tokens ?? []), [0, 4, 5, 7, 8, 9, 9, 10, 13, 15, 16, 17, 17]);
 });

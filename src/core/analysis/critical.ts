@@ -51,8 +51,10 @@ export const DEFAULT_CRITICAL_OPTIONS: Readonly<CriticalOptions> = {
 /** Triage's head start for a step's first token, in nats: a step's opening word often decides what
  * the step does ("Wait", "So", "Alternatively"). */
 const STEP_START_BONUS = 1;
-/** How far ahead a step's next token may be found in its text (past a `<think>` marker). */
+/** How far past where it is expected a step's next token may be found in its text (after a
+ * `<think>` marker), and how far before (after byte pieces that stood for fewer characters). */
 const MARKER_SLACK = 16;
+const LOOK_BACK = 256;
 
 export interface CriticalSearchInput extends AnalysisRun {
   /** The chain's steps from the first, in order (answer leaves and the root left out). */
@@ -242,30 +244,41 @@ export function prefixWith(chain: readonly TreeNode[], node: TreeNode, index: nu
 }
 
 /** Where each token starts in a step's text. The text is trimmed (its first token may have lost
- * leading spaces, its last blank line is gone) and may hold markers the tokens lack (`<think>`), so
- * tokens are found in order rather than by adding up their lengths. */
+ * leading spaces, its last blank line is gone), may hold markers the tokens lack (`<think>`), and
+ * may show whole a character the tokens carry as byte pieces ("\ufffd" each), so tokens are found in
+ * order near where they are expected rather than placed by adding up their lengths. */
 export function tokenStarts(text: string, tokens: readonly TokenLogprob[]): number[] {
   const starts: number[] = [];
+  // `floor`: the end of the last token found in the text; `cursor`: where the next one is expected,
+  // further on when tokens in between were not found (byte pieces are longer than what they show).
+  let floor = 0;
   let cursor = 0;
   for (const { token } of tokens) {
     const visible = token.trimStart();
     if (!visible) {
-      starts.push(cursor);
-      if (text.startsWith(token, cursor)) cursor += token.length;
+      starts.push(Math.min(cursor, text.length));
+      if (text.startsWith(token, cursor)) floor = cursor += token.length;
       continue;
     }
-    const at = text.indexOf(visible, cursor);
-    // Markers between tokens are short; a match further on is the same text recurring later.
-    if (at < 0 || at - cursor > MARKER_SLACK) {
-      starts.push(cursor);
-      cursor = Math.min(text.length, cursor + visible.length);
+    const at = findNear(text, visible, Math.max(floor, cursor - LOOK_BACK), cursor + MARKER_SLACK);
+    if (at < 0) {
+      starts.push(Math.min(cursor, text.length));
+      cursor += visible.length;
       continue;
     }
     const lead = token.length - visible.length;
-    starts.push(at - lead >= cursor && text.slice(at - lead, at) === token.slice(0, lead) ? at - lead : at);
-    cursor = at + visible.length;
+    starts.push(at - lead >= floor && text.slice(at - lead, at) === token.slice(0, lead) ? at - lead : at);
+    floor = cursor = at + visible.length;
   }
   return starts;
+}
+
+/** The first place from `from` to `to` where `needle` occurs in `text`, or −1. Bounded, so a long
+ * step costs time in proportion to its length even when many tokens are not found. */
+function findNear(text: string, needle: string, from: number, to: number): number {
+  const last = Math.min(to, text.length - needle.length);
+  for (let at = from; at <= last; at++) if (text.startsWith(needle, at)) return at;
+  return -1;
 }
 
 function squash(token: string): string {
