@@ -20,6 +20,7 @@ import type { AnalysisReference, RolloutTally, TokenProbedEvent } from '../trace
 import type { TreeNode } from '../trace/tree';
 import { differenceInterval, proportion, repeatedZ, Z95 } from './intervals';
 import { analysisOptions, DEFAULT_REFERENCE_SAMPLES, withRollouts, type AnalysisRun, type AnalysisSink, type RolloutBudgetOptions, type RolloutSampler, type RolloutSpend } from './rollouts';
+import { tokenConfidence } from './tokenConfidence';
 
 export interface CriticalOptions extends RolloutBudgetOptions {
   /** Positions probed at most, the most promising by triage first. */
@@ -81,7 +82,7 @@ export interface Candidate {
   alternatives: TokenLogprob[];
   /** −logprob of the written token, in nats. */
   surprisal: number;
-  /** Entropy of the returned distribution (the rest of the vocabulary as one outcome), in nats. */
+  /** Entropy of the returned alternatives, in nats (see `tokenConfidence`). */
   entropy: number;
   stepStart: boolean;
   /** Triage order: surprisal + entropy, plus a bonus for a step's first token. */
@@ -122,8 +123,7 @@ export function triage(steps: readonly TreeNode[], options: Pick<CriticalOptions
     tokens.forEach((token, index) => {
       const alternatives = eligibleAlternatives(token, options);
       if (alternatives.length === 0) return;
-      const surprisal = -token.logprob;
-      const entropy = entropyOf(token);
+      const { surprisal, entropy = 0 } = tokenConfidence(token);
       const stepStart = index === first;
       candidates.push({ node, index, token, alternatives, surprisal, entropy, stepStart, score: surprisal + entropy + (stepStart ? STEP_START_BONUS : 0) });
     });
@@ -143,14 +143,6 @@ function eligibleAlternatives(token: TokenLogprob, { alternatives, minAlternativ
     eligible.push({ token: alt.token, logprob: alt.logprob });
   }
   return eligible.slice(0, alternatives);
-}
-
-function entropyOf(token: TokenLogprob): number {
-  const probabilities = new Map([[token.token, Math.exp(token.logprob)]]);
-  for (const alt of token.top ?? []) probabilities.set(alt.token, Math.exp(alt.logprob));
-  const listed = [...probabilities.values()];
-  const rest = Math.max(0, 1 - listed.reduce((a, p) => a + p, 0));
-  return [...listed, rest].reduce((h, p) => (p > 0 ? h - p * Math.log(p) : h), 0);
 }
 
 type Probe = Omit<TokenProbedEvent, 'type' | 't'>;
