@@ -201,7 +201,8 @@ export interface TokenProbedEvent extends EventBase {
   alternatives: (RolloutTally & { token: string })[];
   criticality: number;
   interval: [number, number];
-  /** Why sampling this position stopped: its interval cleared zero, the per-position cap, or the budget. */
+  /** Why sampling this position stopped: decided (its interval cleared zero, or narrowed below the
+   * tolerance), the per-position cap, or the budget. */
   stopped: 'decided' | 'cap' | 'budget';
 }
 
