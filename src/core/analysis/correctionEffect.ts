@@ -206,7 +206,8 @@ function sentenceStart(text: string, at: number): number {
   return 0;
 }
 
-function effectOf(before: string | undefined, after: string | undefined, reference: AnalysisReference | undefined, matcher: AnswerMatcher): SelfCorrectionEffect {
+/** The effect of moving from answer `before` to `after` (either unknown when undefined). */
+export function effectOf(before: string | undefined, after: string | undefined, reference: AnalysisReference | undefined, matcher: AnswerMatcher): SelfCorrectionEffect {
   if (before === undefined || after === undefined) return 'unknown';
   const same = matcher.same(before, after);
   if (reference) {
