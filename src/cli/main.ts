@@ -8,6 +8,7 @@ import { gradeCommand } from './grade';
 import { convertCommand } from './convert';
 import { evalCommand } from './eval';
 import { importCommand } from './import';
+import { inspectCommand } from './inspect';
 import { modelsCommand } from './models';
 import { searchCommand } from './search';
 import { solveCommand } from './solve';
@@ -25,6 +26,7 @@ Usage:
   reasonscope grade <--pred "…" --gold "…" | pairs.tsv | pairs.jsonl | -> [--extract] [--last-number] [--time-limit MS]
   reasonscope convert <in.jsonl | file.problem.md | folder> <out.jsonl | folder> [--force]
   reasonscope import <file | folder> [--format F] [--list | --record N [--out FILE] | --all --out DIR]
+  reasonscope inspect <run.jsonl | trace file | folder> [--record N] [--probe] [--critical] [--importance] [--budget N] [--json] [--write]
 
 Solve options (model and sampling options apply to search and eval too):
   -m, --model NAME        model to sample from (default: $REASONSCOPE_MODEL or qwen2.5:1.5b)
@@ -75,6 +77,25 @@ Import options (ProcessBench, PRM800K, R1-style chats, thought-anchors folders, 
   -r, --record N          the record to import, counted from 0 (default 0)
   -o, --out FILE|DIR      run file (default .reasonscope/runs/<file>-<N>.run.jsonl); with --all, a folder
   --all                   every record, one run file each; unreadable ones are listed and the exit code is 1
+
+Inspect: self-corrections (kind, effect, answers before → after), forced-answer probes, critical tokens,
+step importance and confidence dips of a run or of any trace import reads; the text analyses need no model.
+  -r, --record N          the trace file's record, counted from 0 (default 0); -f, --format F as for import
+  --probe                 forced-answer probes at each self-correction point and step end: the chain cut
+                          there, "The final answer is $\\boxed{" appended, the model's answer read (greedy)
+  --critical              critical tokens of the principal chain (needs token logprobs), by rollouts
+  --importance            step importance of the principal chain, by resampling before and after each step
+  --chain NODE            the chain through NODE instead of the principal one (the strategy's choice)
+  -m, --model NAME        the model to ask (default: the run's); --host, --backend as below
+  --budget N              at most N requests for each of --probe, --critical, --importance
+  --max-time S            at most S seconds for each of them
+  --concurrency C         requests at once (default 2)
+  --marker PHRASE         count PHRASE as a self-correction marker too (repeatable)
+  --no-marker NAME        leave out a built-in marker: wait, hmm, actually, alternatively, … (repeatable)
+  --top K                 lines per section (default 10)
+  --json                  everything as one JSON object
+  --write                 append the analysis events to the run file (run files only: import a trace first);
+                          analysing again writes only what changed
 
 Grade: one JSONL verdict per pair on stdout, a summary on stderr (accuracy when pairs carry labels).
   TSV lines are pred<TAB>gold[<TAB>expected 1|0]; JSONL records have pred, gold[, expected].
@@ -127,6 +148,8 @@ async function main(argv: string[]): Promise<number> {
       return convertCommand(rest);
     case 'import':
       return importCommand(rest, controller.signal);
+    case 'inspect':
+      return inspectCommand(rest, controller.signal);
     default:
       throw new UsageError(`unknown command "${command}"; try: reasonscope --help`);
   }

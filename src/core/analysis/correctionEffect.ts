@@ -126,7 +126,7 @@ function valueAt(text: string, from: number, to: number): StatedAnswer | null {
 /** Short, with a digit or a math constant, and no prose: "2x + 3", "\frac{14}{3}", "(1, 2)", not "5
  * when n is odd". Unit words in `\text{…}` are allowed ("10 \text{ cm}"). */
 function valueLike(answer: string): boolean {
-  if (!answer || answer.length > MAX_VALUE || answer.includes('=')) return false;
+  if (!answer || answer.length > MAX_VALUE || /=|\$|\\[()[\]]/.test(answer)) return false;
   const bare = answer.replace(/\\(?:text|mathrm|mbox)\s*\{[^{}]*\}/g, '');
   return /\d|\\(?:pi|infty|sqrt|frac)/.test(bare) && !/(?<![\\\p{L}])\p{L}{3,}/u.test(bare) && !RELATION.test(bare);
 }
