@@ -18,8 +18,8 @@ export interface TokenConfidence {
 export function tokenConfidence(token: TokenLogprob): TokenConfidence {
   const confidence: TokenConfidence = { logprob: token.logprob, surprisal: surprisalOf(token.logprob) };
   if (token.top?.length) {
-    confidence.entropy = entropyOf(token);
-    const margin = marginOf(token);
+    const { entropy, margin } = spread(token);
+    confidence.entropy = entropy;
     if (!Number.isNaN(margin)) confidence.margin = margin;
   }
   return confidence;
@@ -38,8 +38,14 @@ export function confidenceProfile(tokens: readonly TokenLogprob[]): ConfidencePr
   for (let i = 0; i < n; i++) {
     const token = tokens[i];
     profile.surprisal[i] = surprisalOf(token.logprob);
-    profile.entropy[i] = token.top?.length ? entropyOf(token) : Number.NaN;
-    profile.margin[i] = token.top?.length ? marginOf(token) : Number.NaN;
+    if (token.top?.length) {
+      const { entropy, margin } = spread(token);
+      profile.entropy[i] = entropy;
+      profile.margin[i] = margin;
+    } else {
+      profile.entropy[i] = Number.NaN;
+      profile.margin[i] = Number.NaN;
+    }
   }
   return profile;
 }
@@ -51,55 +57,44 @@ function surprisalOf(logprob: number): number {
 }
 
 /**
- * Entropy over the alternatives the server returned, with the written token added when the list
- * lacks it (sampling at a high temperature can pick a token outside the top k). Servers return only
- * the top k of the vocabulary, so the probabilities are renormalised over what was returned: this is
- * the entropy of the top-k distribution, not of the whole vocabulary's, and comparable between tokens
- * only for equal k (one run asks for one k).
+ * Entropy and top-two margin over the alternatives the server returned, with the written token added
+ * when the list lacks it (sampling at a high temperature can pick a token outside the top k).
+ * Servers return only the top k of the vocabulary, so for the entropy the probabilities are
+ * renormalised over what was returned: it is the entropy of the top-k distribution, not of the whole
+ * vocabulary's, and comparable between tokens only for equal k (one run asks for one k). The margin is
+ * p(likeliest) − p(second likeliest) as reported, not renormalised; NaN with fewer than two.
+ * One pass, no allocation: decorations call this for every token of long chains.
  */
-function entropyOf(token: TokenLogprob): number {
+function spread(token: TokenLogprob): { entropy: number; margin: number } {
   const top = token.top ?? [];
-  let max = token.logprob;
+  let max = Number.NEGATIVE_INFINITY;
   let hasWritten = false;
-  for (const alt of top) {
-    if (alt.logprob > max) max = alt.logprob;
-    if (alt.token === token.token) hasWritten = true;
+  for (let k = 0; k < top.length; k++) {
+    if (top[k].logprob > max) max = top[k].logprob;
+    if (top[k].token === token.token) hasWritten = true;
   }
-  if (!Number.isFinite(max)) return Number.NaN;
-  // Shifted by the largest logprob so tiny probabilities do not underflow before normalising.
+  const count = top.length + (hasWritten ? 0 : 1);
+  if (!hasWritten && token.logprob > max) max = token.logprob;
+  if (!Number.isFinite(max)) return { entropy: Number.NaN, margin: Number.NaN };
+  // Shifted by the largest logprob so tiny probabilities do not underflow before normalising:
+  // H = −Σ pᵢ log pᵢ with pᵢ = wᵢ/z, wᵢ = exp(lᵢ − max), so H = log z − Σ wᵢ(lᵢ − max) / z.
   let z = 0;
   let weighted = 0;
-  const add = (logprob: number) => {
-    if (!Number.isFinite(logprob)) return;
-    const w = Math.exp(logprob - max);
-    z += w;
-    weighted += w * (logprob - max);
-  };
-  for (const alt of top) add(alt.logprob);
-  if (!hasWritten) add(token.logprob);
-  // H = −Σ pᵢ log pᵢ with pᵢ = wᵢ/z and log pᵢ = (lᵢ − max) − log z.
-  return Math.max(0, Math.log(z) - weighted / z);
-}
-
-/** The margin between the two likeliest of the returned alternatives (and the written token). */
-function marginOf(token: TokenLogprob): number {
   let first = Number.NEGATIVE_INFINITY;
   let second = Number.NEGATIVE_INFINITY;
-  let count = 0;
-  const consider = (logprob: number) => {
-    count++;
+  for (let k = 0; k <= top.length; k++) {
+    if (k === top.length && hasWritten) break;
+    const logprob = k < top.length ? top[k].logprob : token.logprob;
     if (logprob > first) {
       second = first;
       first = logprob;
     } else if (logprob > second) second = logprob;
-  };
-  let hasWritten = false;
-  for (const alt of token.top ?? []) {
-    consider(alt.logprob);
-    if (alt.token === token.token) hasWritten = true;
+    if (!Number.isFinite(logprob)) continue;
+    const w = Math.exp(logprob - max);
+    z += w;
+    weighted += w * (logprob - max);
   }
-  if (!hasWritten) consider(token.logprob);
-  return count < 2 ? Number.NaN : Math.exp(first) - Math.exp(second);
+  return { entropy: Math.max(0, Math.log(z) - weighted / z), margin: count < 2 ? Number.NaN : Math.exp(first) - Math.exp(second) };
 }
 
 export interface ConfidenceDip {
@@ -137,18 +132,20 @@ export function confidenceDips(tokens: readonly TokenLogprob[], opts: DipOptions
   const minExcess = opts.minExcess ?? 2;
   const minSurprisal = opts.minSurprisal ?? Math.LN2;
   const spacing = opts.spacing ?? 3;
+  const surprisal = new Float64Array(tokens.length);
+  for (let i = 0; i < tokens.length; i++) surprisal[i] = surprisalOf(tokens[i].logprob);
   const sorted = new Float64Array(window);
   let size = 0;
   const candidates: ConfidenceDip[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const s = surprisalOf(tokens[i].logprob);
+  for (let i = 0; i < surprisal.length; i++) {
+    const s = surprisal[i];
     if (size > 0 && s >= minSurprisal) {
       const baseline = size % 2 ? sorted[size >> 1] : (sorted[size / 2 - 1] + sorted[size / 2]) / 2;
       const excess = s - baseline;
       if (excess >= minExcess) candidates.push({ index: i, surprisal: s, baseline, excess });
     }
     // Slide the window: drop the token leaving it, insert this one in order.
-    if (size === window) remove(sorted, size--, surprisalOf(tokens[i - window].logprob));
+    if (size === window) remove(sorted, size--, surprisal[i - window]);
     insert(sorted, size++, s);
   }
   const kept = strongestApart(candidates, spacing);
