@@ -150,8 +150,8 @@ if (real) {
 }
 console.log(`\nToken confidence on ${tokens.tokens.toLocaleString('en-US')} tokens (${tokens.topAlternatives} alternatives each): profile ${tokens.profileMs} ms, dips ${tokens.dipsMs} ms (medians of 21)`);
 
-function rounded<T extends Record<string, number>>(o: T): T {
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, round(v)])) as T;
+function rounded<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, round(v as number)])) as T;
 }
 
 function round(x: number): number {
