@@ -31,6 +31,11 @@ const UNIT_TAIL = /(?<=[\d$)}])\s+(?:square\s+|cubic\s+)?(?:units?|minutes?|hour
  * ("Thus $n = 12$ is the smallest such number."). */
 const CONCLUSION = /^\s*(?:so|thus|therefore|hence|this\s+gives|that\s+gives)\b/i;
 /** Arithmetic left undone ("13 \cdot 17", "\frac{-8}{-4}+\frac{-5}{-3}"): a step on the way, not a result. */
+/** A result that closes a sentence counts only as a constant: a formula in a variable ("1/(n\pi)") or a
+ * list of candidates ("1, 2, 3, 4") is a step of the work, not where the chain is heading. */
+const CONSTANT = /^-?(?:[\d.,\s{}()^+\-/*%°]|\\(?:frac|dfrac|tfrac|sqrt|pi|infty|cdot|circ|left|right|[,;!: %])|π|√)*$/;
+/** A comma that is no thousands separator ("1,2,3,4", "-12, -6"; not "88,572"). */
+const LIST = /,(?!\d{3}(?!\d))/;
 const UNDONE = /(?:\\cdot|\\times|\\div)|[\d})]\s*[-+*×·]\s*[\d\\(]/;
 
 /** The answers `text` states, in order. */
@@ -117,8 +122,9 @@ function concludedValue(body: string): StatedAnswer | null {
 
 function valueAt(text: string, from: number, to: number): StatedAnswer | null {
   const raw = text.slice(from, to);
-  const answer = raw.trim().replace(/\\[,;!: ]$/, '').trim();
-  if (!valueLike(answer) || UNDONE.test(answer)) return null;
+  // Spacing commands and check marks ("88,572 ✔️") close a value without being part of it.
+  const answer = raw.trim().replace(/(?:\\[,;!: ]|[✓✔✗✘\uFE0F])+$/u, '').trim();
+  if (!valueLike(answer) || UNDONE.test(answer) || !CONSTANT.test(answer) || LIST.test(answer)) return null;
   const start = from + raw.indexOf(answer);
   return { start, end: start + answer.length, answer, strength: 'result' };
 }
@@ -158,8 +164,8 @@ export class AnswerMatcher {
 /**
  * The effect of each point (their positions, ascending) given the answers the text states (same
  * coordinates). Before a point: a result closing the sentence right before it, else the last answer
- * statement (`final`) anywhere before. After it: the first answer statement before the next point,
- * else the first result in the point's own paragraph. Plain results further away are mostly the
+ * statement (`final`) anywhere before. After it: the first answer statement before the next point (and
+ * within `FINAL_REACH`), else the first result in the point's own paragraph. Plain results further away are mostly the
  * intermediate values of a long chain, which would make every point look like it changed the answer;
  * they are left out, so the effect says `unknown` rather than guess. With a reference, an answer moving onto
  * it is `fixed`, off it `broke`; otherwise the same answer on both sides is `confirmed` and a
@@ -180,7 +186,7 @@ export function correctionEffects(text: string, points: readonly number[], answe
     const paragraphEnd = text.slice(at).search(/\n[ \t]*\n/);
     const reach = paragraphEnd < 0 ? text.length : at + paragraphEnd;
     let after: string | undefined;
-    for (let j = k; j < answers.length && answers[j].start < next; j++) {
+    for (let j = k; j < answers.length && answers[j].start < Math.min(next, at + FINAL_REACH); j++) {
       if (answers[j].strength === 'final') {
         after = answers[j].answer;
         break;
@@ -190,6 +196,10 @@ export function correctionEffects(text: string, points: readonly number[], answe
     return { ...(before !== undefined && { before }), ...(after !== undefined && { after }), effect: effectOf(before, after, reference, matcher) };
   });
 }
+
+/** How far after a point an answer statement still says what the point led to: a final answer pages
+ * later in a long trace follows many other turns. */
+const FINAL_REACH = 1500;
 
 /** Where the sentence before the one holding `at` starts. */
 function previousSentenceStart(text: string, at: number): number {
