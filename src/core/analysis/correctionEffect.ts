@@ -123,7 +123,7 @@ function concludedValue(body: string): StatedAnswer | null {
 function valueAt(text: string, from: number, to: number): StatedAnswer | null {
   const raw = text.slice(from, to);
   // Spacing commands and check marks ("88,572 ✔️") close a value without being part of it.
-  const answer = raw.trim().replace(/(?:\\[,;!: ]|[✓✔✗✘\uFE0F])+$/u, '').trim();
+  const answer = raw.trim().replace(/(?:\\[,;!: ]|[✓✔✗✘]|\uFE0F)+$/u, '').trim();
   if (!valueLike(answer) || UNDONE.test(answer) || !CONSTANT.test(answer) || LIST.test(answer)) return null;
   const start = from + raw.indexOf(answer);
   return { start, end: start + answer.length, answer, strength: 'result' };
