@@ -66,6 +66,14 @@ describe('reasonscope inspect without a model', () => {
     assert.deepEqual(imported.confidenceDips, []);
   });
 
+  test('--marker and --no-marker change what counts as a point', async () => {
+    const counts = async (...flags: string[]) => (JSON.parse((await cli(['inspect', R1_CHATS, '--json', ...flags])).stdout) as { counts: { kind: Record<string, number> } }).counts.kind;
+    assert.deepEqual(await counts(), { reflection: 5, verification: 2 });
+    assert.deepEqual(await counts('--no-marker', 'hmm', '--no-marker', 'wait'), { reflection: 1, verification: 2 }, '"Wait, let me confirm" still checks');
+    const more = await counts('--marker', 'so', '--no-marker', 'hmm');
+    assert.ok((more.reflection ?? 0) > 5, JSON.stringify(more));
+  });
+
   test('--write appends the analysis once: a second run writes nothing, and the run file replays it', async () => {
     const file = runCopy();
     const lines = fs.readFileSync(file, 'utf8').split('\n').length;
@@ -110,6 +118,12 @@ describe('reasonscope inspect with the test server', () => {
     assert.ok(out.criticalTokens.slice(0, 3).some((p) => p.id === 's0.1' && p.index === 0), `the wrong step's first token among the top 3: ${JSON.stringify(out.criticalTokens)}`);
     assert.deepEqual(out.stepImportance.map((s) => s.id).sort(), ['s0.0', 's0.1', 's0.2']);
     assert.equal(out.analysis.saved, false);
+  });
+
+  test('--critical on a trace without token logprobs says what it needs', async () => {
+    const r = await cli(['inspect', R1_CHATS, '--critical', '--host', server.url, '--model', 'qwen2.5:1.5b']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /critical-token search needs each token's likely alternatives/);
   });
 
   test('a model the server lacks is named with the fix', async () => {

@@ -39,7 +39,7 @@ const SUBJECTS = String.raw`I(?:'m|'ve)?|we|that(?:'s)?|this|it(?:'s)?|there|the
 const AFTER_WAIT = String.raw`\s*(?:[,.!?;:…—–*]|-(?![\p{L}\d])|$)|\s+(?:no|let|let's|${SUBJECTS}|is|isn't|was|but|maybe|perhaps|actually|hold|so|what|why|how|did|do|does|if|hmm+|now|then|though|again|earlier|a\s+(?:second|sec|minute|moment))(?![\p{L}\d])`;
 const MODAL = String.raw`(?:let\s+me|let's|let\s+us|I'll|I\s+will|I\s+should|we\s+should|I\s+need\s+to|we\s+need\s+to|I\s+want\s+to|I\s+must|we\s+must|I\s+can|we\s+can|I'd\s+better)`;
 const ADVERB = String.raw`(?:(?:quickly|also|now|just|first|again|carefully|still)\s+)?`;
-const CHECK_VERB = String.raw`(?:double[- ]?check|re-?check|check|verify|re-?verify|confirm|re-?examine|make\s+sure|sanity[- ]check|cross[- ]check|go\s+back\s+and\s+(?:check|verify))`;
+const CHECK_VERB = String.raw`(?:double[- ]?check|re-?check|check|verify|re-?verify|confirm|re-?examine|sanity[- ]check|cross[- ]check|go\s+back\s+and\s+(?:check|verify))`;
 /** "Check each case", "verify whether 91 is prime": the chain doing its work, not checking it. */
 const NOT_A_CHECK = String.raw`\s+(?:(?:each|every|all|both|which|how|for\s+(?:each|all|every|which|other)|the\s+(?:cases?|base\s+case|following|possible|remaining|next|other|divisibility|parity))(?![\p{L}\d])|(?:whether|if)\s+(?!(?:this|that|it|my|our|these|those|the\s+(?:answer|result|solution|calculation|computation|value|sum|total))(?![\p{L}\d])))`;
 /** Putting a value back into an equation is a check only when the text says what came of it; else it
@@ -61,15 +61,16 @@ const RULES: readonly MarkerRule[] = [
   { name: 'scratch that', kind: 'correction', pattern: String.raw`scratch\s+that`, place: 'clause' },
   { name: 'alternatively', kind: 'alternative', pattern: 'alternatively', place: 'clause' },
   {
-    name: 'another approach', kind: 'alternative', place: 'clause',
+    name: 'another approach', kind: 'alternative', place: 'clause', afterComma: true,
     pattern: String.raw`(?:(?:(?:maybe|perhaps)\s+(?:I|we)\s+(?:should|can|could|need\s+to)\s+|${MODAL}\s+)(?:try|use|take|consider|think\s+of|think\s+about|look\s+for|find|attempt)\s+(?:this\s+)?${APPROACH}|${APPROACH}(?=\s*(?::|is|would\s+be|might\s+be|could\s+be|to\s+(?:see|solve|do|think)))|(?:let\s+me|let's|let\s+us)\s+(?:approach|tackle|think\s+about|look\s+at)\s+(?:this|it|the\s+problem)\s+(?:differently|another\s+way|from\s+another\s+angle))`,
   },
-  { name: 'let me check', kind: 'verification', pattern: String.raw`(?:${MODAL}\s+${ADVERB}|to\s+)${CHECK_VERB}`, place: 'clause', notFollowedBy: NOT_A_CHECK },
+  // "Let me make sure" checks; "I need to make sure no number repeats" states a condition.
+  { name: 'let me check', kind: 'verification', pattern: String.raw`(?:${MODAL}\s+${ADVERB}|to\s+)${CHECK_VERB}|(?:let\s+me|let's|let\s+us)\s+${ADVERB}make\s+sure`, place: 'clause', afterComma: true, notFollowedBy: NOT_A_CHECK },
   { name: 'double-checking', kind: 'verification', pattern: String.raw`(?:double[- ]?checking|re-?checking|verifying|verification|sanity\s+check|checking|check)(?=\s*:)|(?:double[- ]?checking|re-?checking|verifying)`, place: 'clause', notFollowedBy: NOT_A_CHECK },
   { name: 'just to be sure', kind: 'verification', pattern: String.raw`(?:as\s+a\s+(?:quick\s+)?(?:sanity\s+)?check|just\s+to\s+(?:be\s+(?:sure|safe|certain)|double[- ]?check|make\s+sure|check|verify|confirm))`, place: 'clause', afterComma: true },
   { name: 'plug back', kind: 'verification', pattern: String.raw`(?:(?:let\s+me|let's|let\s+us|if\s+I|if\s+we|we\s+can|I'll)\s+)?(?:plug|plugging|substitute|substituting|put|putting)\s+(?:\S+\s+){0,6}?back\s+in(?:to)?`, place: 'clause', followedBy: CHECK_OUTCOME },
   {
-    name: 'reconsider', kind: 'reflection', place: 'clause',
+    name: 'reconsider', kind: 'reflection', place: 'clause', afterComma: true,
     pattern: String.raw`${MODAL}\s+${ADVERB}(?:reconsider|re-?evaluate|re-?think|think\s+again|revisit|re-?read|go\s+back|step\s+back|take\s+a\s+step\s+back|think\s+(?:about\s+)?(?:this|it|that)\s+(?:again|more\s+carefully))`,
   },
   {
