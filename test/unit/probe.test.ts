@@ -6,6 +6,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import Ajv2020 from 'ajv/dist/2020';
 import { analyzeRun, principalChain, runChains, runReference } from '../../src/core/analysis/analyze';
 import { chainTextUpTo, PROBE_TEXT, probePrefix, readProbeAnswer } from '../../src/core/analysis/probe';
 import { CancelledError } from '../../src/core/model/errors';
@@ -79,6 +80,8 @@ describe('probing a run on the test server', () => {
     });
     assert.equal(report.probes.positions, 26);
     assert.equal(report.written, 26 + 1);
+    const validate = new Ajv2020({ strict: false }).compile(JSON.parse(fs.readFileSync('media/run.schema.json', 'utf8')) as object);
+    for (const event of recorder.events.slice(RUN.events.length)) assert.ok(validate(event), `${JSON.stringify(event)}: ${JSON.stringify(validate.errors)}`);
 
     const probes = server.requests.filter((r) => r.path === '/api/chat').map((r) => r.body as { messages: { role: string; content: string }[]; options: Record<string, number> });
     assert.equal(probes.length, 26);
