@@ -30,13 +30,18 @@ const UNIT_TAIL = /(?<=[\d$)}])\s+(?:square\s+|cubic\s+)?(?:units?|minutes?|hour
 /** Sentences that draw a conclusion: their last equation's value counts even mid-sentence
  * ("Thus $n = 12$ is the smallest such number."). */
 const CONCLUSION = /^\s*(?:so|thus|therefore|hence|this\s+gives|that\s+gives)\b/i;
-/** Arithmetic left undone ("13 \cdot 17", "\frac{-8}{-4}+\frac{-5}{-3}"): a step on the way, not a result. */
 /** A result that closes a sentence counts only as a constant: a formula in a variable ("1/(n\pi)") or a
  * list of candidates ("1, 2, 3, 4") is a step of the work, not where the chain is heading. */
 const CONSTANT = /^-?(?:[\d.,\s{}()^+\-/*%°]|\\(?:frac|dfrac|tfrac|sqrt|pi|infty|cdot|circ|left|right|[,;!: %])|π|√)*$/;
 /** A comma that is no thousands separator ("1,2,3,4", "-12, -6"; not "88,572"). */
 const LIST = /,(?!\d{3}(?!\d))/;
+/** Arithmetic left undone ("13 \cdot 17", "\frac{-8}{-4}+\frac{-5}{-3}"): a step on the way, not a result. */
 const UNDONE = /(?:\\cdot|\\times|\\div)|[\d})]\s*[-+*×·]\s*[\d\\(]/;
+
+const PARAGRAPH_END = /\n[ \t]*\n/g;
+/** How far after a point an answer statement still says what the point led to: a final answer pages
+ * later in a long trace follows many other turns. */
+const FINAL_REACH = 1500;
 
 /** The answers `text` states, in order. */
 export function statedAnswers(text: string): StatedAnswer[] {
@@ -164,12 +169,12 @@ export class AnswerMatcher {
 /**
  * The effect of each point (their positions, ascending) given the answers the text states (same
  * coordinates). Before a point: a result closing the sentence right before it, else the last answer
- * statement (`final`) anywhere before. After it: the first answer statement before the next point (and
- * within `FINAL_REACH`), else the first result in the point's own paragraph. Plain results further away are mostly the
- * intermediate values of a long chain, which would make every point look like it changed the answer;
- * they are left out, so the effect says `unknown` rather than guess. With a reference, an answer moving onto
- * it is `fixed`, off it `broke`; otherwise the same answer on both sides is `confirmed` and a
- * different one `changed`.
+ * statement (`final`) anywhere before. After it: the first answer statement before the next point
+ * (within `FINAL_REACH`), else the first result in the point's own paragraph. Plain results further
+ * away are mostly the intermediate values of a long chain, which would make every point look like it
+ * changed the answer; they are left out, so the effect says `unknown` rather than guess. With a
+ * reference, an answer moving onto it is `fixed`, off it `broke`; otherwise the same answer on both
+ * sides is `confirmed` and a different one `changed`.
  */
 export function correctionEffects(text: string, points: readonly number[], answers: readonly StatedAnswer[], reference?: AnalysisReference, matcher = new AnswerMatcher()): CorrectionEffect[] {
   let k = 0;
@@ -183,8 +188,8 @@ export function correctionEffects(text: string, points: readonly number[], answe
     const adjacent = last && (last.strength === 'final' || last.start >= previousSentenceStart(text, at)) ? last : undefined;
     const before = adjacent?.answer ?? lastFinal;
     const next = points[i + 1] ?? Number.POSITIVE_INFINITY;
-    const paragraphEnd = text.slice(at).search(/\n[ \t]*\n/);
-    const reach = paragraphEnd < 0 ? text.length : at + paragraphEnd;
+    PARAGRAPH_END.lastIndex = at;
+    const reach = PARAGRAPH_END.exec(text)?.index ?? text.length;
     let after: string | undefined;
     for (let j = k; j < answers.length && answers[j].start < Math.min(next, at + FINAL_REACH); j++) {
       if (answers[j].strength === 'final') {
@@ -196,10 +201,6 @@ export function correctionEffects(text: string, points: readonly number[], answe
     return { ...(before !== undefined && { before }), ...(after !== undefined && { after }), effect: effectOf(before, after, reference, matcher) };
   });
 }
-
-/** How far after a point an answer statement still says what the point led to: a final answer pages
- * later in a long trace follows many other turns. */
-const FINAL_REACH = 1500;
 
 /** Where the sentence before the one holding `at` starts. */
 function previousSentenceStart(text: string, at: number): number {
