@@ -144,9 +144,9 @@ export class Lexicon {
     }));
   }
 
-  /** The self-correction points of `text`, in order. Markers that follow one another with only
-   * punctuation or filler between them ("But wait, let me double-check") make one point, whose kind
-   * is the strongest the point's sentence shows: correction, verification, alternative, reflection. */
+  /** The self-correction points of `text`, in order. Markers in one sentence, or with only
+   * punctuation and filler between them ("But wait. Let me double-check."), make one point, whose kind
+   * is the strongest its markers and sentence show: correction, verification, alternative, reflection. */
   find(text: string): SelfCorrectionPoint[] {
     const ignored = ignoredText(text);
     const matches: { start: number; end: number; kind: SelfCorrectionKind }[] = [];
