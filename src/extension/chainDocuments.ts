@@ -4,22 +4,32 @@
  * goes on, the annotations when an analysis lands on one of its steps. The layout and everything
  * drawn on it come from the pure modules in ./annotations. */
 import * as vscode from 'vscode';
-import type { RunHeader } from '../core/trace/schema';
+import type { RunEvent, RunHeader } from '../core/trace/schema';
 import { applyEvent, replay, type RunTree, type TreeNode } from '../core/trace/tree';
-import { AnnotatedChain, type SelfCorrectionDetector } from './annotations/annotatedChain';
+import { AnnotatedChain } from './annotations/annotatedChain';
 import { chainPath, layoutChain, type ChainPart } from './annotations/chainLayout';
+import { detectSelfCorrections, type DetectedSelfCorrections } from './annotations/detect';
 import type { ShownRun } from './treePanel';
 
 export const CHAIN_SCHEME = 'reasonscope-chain';
 
 interface LoadedRun {
   header: RunHeader;
+  /** The run's events as the tree view holds them (it grows). */
+  events: RunEvent[];
   tree: RunTree;
   /** Events of the run applied to `tree` so far. */
   applied: number;
   file?: string;
-  label: string;
+  /** Self-correction points found in the run's text, for chains no analysis has logged; as of
+   * `detectedAt` events. */
+  detected?: DetectedSelfCorrections;
+  detectedAt?: number;
+  detecting?: NodeJS.Timeout;
 }
+
+/** A growing run is looked at again for self-corrections at most this often. */
+const REDETECT_MS = 500;
 
 export interface ChainDoc {
   uri: vscode.Uri;
@@ -40,7 +50,7 @@ export class ChainDocuments implements vscode.TextDocumentContentProvider, vscod
   readonly onDidChangeChain = this.chainChanged.event;
   private readonly disposables: vscode.Disposable[] = [this.textChanged, this.chainChanged];
 
-  constructor(private readonly detect?: SelfCorrectionDetector) {
+  constructor(private readonly log: vscode.LogOutputChannel) {
     this.disposables.push(vscode.workspace.onDidCloseTextDocument((doc) => this.forget(doc.uri)));
   }
 
@@ -58,7 +68,10 @@ export class ChainDocuments implements vscode.TextDocumentContentProvider, vscod
     const tip = chainPath(loaded.tree, nodeId).at(-1);
     if (!tip) return undefined;
     const uri = vscode.Uri.from({ scheme: CHAIN_SCHEME, path: `/${run.header.runId}/${docName(tip)}.md` });
-    if (!this.docs.has(uri.toString())) this.docs.set(uri.toString(), this.build(uri, loaded, tip.id));
+    if (!this.docs.has(uri.toString())) {
+      this.docs.set(uri.toString(), this.build(uri, loaded, tip.id));
+      this.detectLater(loaded);
+    }
     // The `.md` path makes it Markdown: step headers are headings (Go to Symbol lists them).
     const doc = await vscode.workspace.openTextDocument(uri);
     const editor = await vscode.window.showTextDocument(doc, { preview: true, ...show });
@@ -97,10 +110,17 @@ export class ChainDocuments implements vscode.TextDocumentContentProvider, vscod
       if (event.type === 'node_added' && event.parent !== null) touched.add(event.parent);
     }
     loaded.applied = run.events.length;
+    loaded.events = run.events;
     loaded.file ??= run.file;
+    this.rebuild(loaded, (doc) => doc.chain.layout.parts.some((p) => touched.has(p.node.id)));
+    this.detectLater(loaded);
+  }
+
+  /** Lays out again the run's documents that `affected` picks, and tells the editor what changed. */
+  private rebuild(run: LoadedRun, affected: (doc: ChainDoc) => boolean): void {
     for (const doc of this.docs.values()) {
-      if (doc.run !== loaded || !doc.chain.layout.parts.some((p) => touched.has(p.node.id))) continue;
-      const next = this.build(doc.uri, loaded, doc.tip);
+      if (doc.run !== run || !affected(doc)) continue;
+      const next = this.build(doc.uri, run, doc.tip);
       this.docs.set(doc.uri.toString(), next);
       // New text reaches the editor as a document change, which redraws everything on it.
       if (next.chain.layout.text !== doc.chain.layout.text) this.textChanged.fire(doc.uri);
@@ -108,11 +128,32 @@ export class ChainDocuments implements vscode.TextDocumentContentProvider, vscod
     }
   }
 
+  /** Finds self-corrections in the run when a document of it has none logged, off the path of
+   * opening it (the document is drawn first, the points join it when found). */
+  private detectLater(run: LoadedRun): void {
+    if (run.detecting || run.detectedAt === run.applied) return;
+    if (![...this.docs.values()].some((d) => d.run === run && !d.chain.logged)) return;
+    run.detecting = setTimeout(() => {
+      const at = run.applied;
+      detectSelfCorrections(run.header, run.events.slice(0, at))
+        .then((found) => {
+          run.detected = found;
+          run.detectedAt = at;
+          this.rebuild(run, (doc) => !doc.chain.logged);
+        })
+        .catch((err: unknown) => this.log.error(`Finding self-corrections in run ${run.header.runId}: ${(err as Error).message}`))
+        .finally(() => {
+          run.detecting = undefined;
+          if (run.applied > at && this.runs.get(run.header.runId) === run) this.detectLater(run);
+        });
+    }, run.detected ? REDETECT_MS : 0);
+  }
+
   private load(run: ShownRun): LoadedRun {
     let loaded = this.runs.get(run.header.runId);
     if (loaded) this.update(run);
     else {
-      loaded = { header: run.header, tree: replay(run.header, run.events), applied: run.events.length, label: run.label, ...(run.file !== undefined && { file: run.file }) };
+      loaded = { header: run.header, events: run.events, tree: replay(run.header, run.events), applied: run.events.length, ...(run.file !== undefined && { file: run.file }) };
       this.runs.set(run.header.runId, loaded);
     }
     return loaded;
@@ -120,19 +161,18 @@ export class ChainDocuments implements vscode.TextDocumentContentProvider, vscod
 
   private build(uri: vscode.Uri, run: LoadedRun, tip: string): ChainDoc {
     const layout = layoutChain(run.tree, chainPath(run.tree, tip));
-    return { uri, run, tip, chain: new AnnotatedChain(run.tree, layout, this.detect) };
+    return { uri, run, tip, chain: new AnnotatedChain(run.tree, layout, run.detected) };
   }
 
-  /** Selects the node's text and scrolls it into view (the problem: the top of the document). */
+  /** Puts the cursor at the start of the node's text and scrolls its header and text into view. A
+   * selection would hide the decorations under it; the cursor's line highlight shows the place. */
   private reveal(editor: vscode.TextEditor, nodeId: string): void {
     const part = this.partOf(editor.document.uri, nodeId);
     if (!part) return;
     const { document } = editor;
-    const range = part.node.kind === 'root'
-      ? new vscode.Range(0, 0, 0, 0)
-      : new vscode.Range(document.positionAt(part.textStart), document.positionAt(part.textEnd));
-    editor.selection = new vscode.Selection(range.start, range.end);
-    editor.revealRange(new vscode.Range(document.positionAt(part.headerStart), range.end), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    const start = document.positionAt(part.textStart);
+    editor.selection = new vscode.Selection(start, start);
+    editor.revealRange(new vscode.Range(document.positionAt(part.headerStart), document.positionAt(part.textEnd)), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 
   /** A closed document is dropped; its run too, once no open document shows it. */
@@ -140,10 +180,14 @@ export class ChainDocuments implements vscode.TextDocumentContentProvider, vscod
     const doc = this.docs.get(uri.toString());
     if (!doc) return;
     this.docs.delete(uri.toString());
-    if (![...this.docs.values()].some((d) => d.run === doc.run)) this.runs.delete(doc.run.header.runId);
+    if (![...this.docs.values()].some((d) => d.run === doc.run)) {
+      clearTimeout(doc.run.detecting);
+      this.runs.delete(doc.run.header.runId);
+    }
   }
 
   dispose(): void {
+    for (const run of this.runs.values()) clearTimeout(run.detecting);
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -19,7 +19,7 @@ let client: LanguageClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Reasonscope', { log: true });
-  const chains = new ChainDocuments();
+  const chains = new ChainDocuments(log);
   const tree = new TreePanel(context.extensionUri, log, {
     openPath: (run, nodeId) => void chains.open(run, nodeId),
     select: (run, nodeId) => void chains.showNode(run, nodeId),

@@ -13,8 +13,9 @@ import { openTraceSource } from '../../src/core/trace/import';
 import { parseRunText } from '../../src/core/trace/parse';
 import type { RunEvent, RunHeader } from '../../src/core/trace/schema';
 import { replay, type RunTree } from '../../src/core/trace/tree';
-import { AnnotatedChain, type SelfCorrectionDetector } from '../../src/extension/annotations/annotatedChain';
+import { AnnotatedChain } from '../../src/extension/annotations/annotatedChain';
 import { chainPath, layoutChain } from '../../src/extension/annotations/chainLayout';
+import { detectSelfCorrections, type DetectedSelfCorrections } from '../../src/extension/annotations/detect';
 import { criticalityLevel, planDecorations, uncertaintyLevel, type Span } from '../../src/extension/annotations/decorations';
 import { hoverAt } from '../../src/extension/annotations/hovers';
 import { inlayHints } from '../../src/extension/annotations/inlayHints';
@@ -27,8 +28,8 @@ function loadRun(name: string): { header: RunHeader; events: RunEvent[] } {
   return parseRunText(fs.readFileSync(path.join(RUNS, name), 'utf8'));
 }
 
-function chainOf(tree: RunTree, id: string, detect?: SelfCorrectionDetector): AnnotatedChain {
-  return new AnnotatedChain(tree, layoutChain(tree, chainPath(tree, id)), detect);
+function chainOf(tree: RunTree, id: string, detected?: DetectedSelfCorrections): AnnotatedChain {
+  return new AnnotatedChain(tree, layoutChain(tree, chainPath(tree, id)), detected);
 }
 
 const annotated = loadRun('annotated.run.jsonl');
@@ -129,16 +130,19 @@ describe('decorations', () => {
     assert.deepEqual(plan.selfCorrections.broke, []);
   });
 
-  test('a chain no analysis has looked at gets its self-corrections from the detector; a logged chain is not second-guessed', () => {
-    const detect: SelfCorrectionDetector = (_id, t) => [...t.matchAll(/\bWait\b/g)].map((m) => ({
-      id: _id, start: m.index, end: m.index + 4, marker: 'Wait', kind: 'correction', effect: 'unknown',
-    }));
-    const chain4 = chainOf(annotatedTree, 's3.0', detect);
-    const found = planDecorations(chain4, { heat: false }).selfCorrections.other.map((s) => chain4.layout.text.slice(s.start, s.end));
-    assert.deepEqual(found, ['Wait']);
-    const hover = hoverAt(chain4, chain4.layout.text.indexOf('Wait,') + 1);
-    assert.match(hover?.markdown ?? '', /Found by the marker lexicon/);
-    const logged = chainOf(annotatedTree, 's0.1', () => assert.fail('the detector runs on a chain with logged points'));
+  test('a chain no analysis has looked at shows the self-corrections the analysis runner finds in its text; a logged chain only its logged ones', async () => {
+    const detected = await detectSelfCorrections(annotated.header, annotated.events);
+    const chain4 = chainOf(annotatedTree, 's3.0', detected);
+    const at4 = (span: Span) => chain4.layout.text.slice(span.start, span.end);
+    const plan = planDecorations(chain4, { heat: false });
+    assert.deepEqual(plan.selfCorrections.fixed.map(at4), ['Wait'], '"Wait, I made a mistake" after the wrong 15/3, then 14/3: fixed');
+    const md = hoverAt(chain4, chain4.layout.text.indexOf('Wait, I made') + 1)?.markdown ?? '';
+    assert.match(md, /correction — the model says it made a mistake/);
+    assert.match(md, /Answer before → after: `\\frac\{15\}\{3\}` → `\\frac\{14\}\{3\}`/);
+    assert.match(md, /Found in the text when the chain was opened; not logged/);
+    assert.deepEqual(planDecorations(chainOf(annotatedTree, 's3.0'), { heat: false }).selfCorrections.fixed, [], 'none shown while they are being found');
+    const logged = chainOf(annotatedTree, 's0.1', new Map([['s0.2', [{ ...annotatedTree.nodes.get('s0.2')!.analysis!.selfCorrections[0], effect: 'broke' as const }]]]));
+    assert.deepEqual(planDecorations(logged, { heat: false }).selfCorrections.broke, [], 'what an analysis logged is not second-guessed');
     assert.equal(planDecorations(logged, { heat: false }).selfCorrections.fixed.length, 1);
   });
 });
@@ -220,7 +224,7 @@ describe('CodeLens', () => {
   test('each step of a run Reasonscope wrote offers Branch, Resample, Inject "Wait", and Find critical tokens where its tokens have alternatives', () => {
     const lenses = stepLenses(chain1, true);
     assert.equal(lenses.length, 4 * chain1.steps.length);
-    assert.deepEqual(lenses.slice(0, 4).map((l) => l.title), ['Branch here', 'Resample from here', 'Inject "Wait" here', 'Find critical tokens in this step']);
+    assert.deepEqual(lenses.slice(0, 4).map((l) => l.title), ['Branch here', 'Resample from here', 'Inject "Wait" here', 'Find critical tokens']);
     assert.ok(lenses.every((l) => text.startsWith('### Step', l.offset)), 'lenses sit on the step headers');
     const majority = loadRun('majority-8.run.jsonl');
     const tree = replay(majority.header, majority.events);

@@ -1,25 +1,24 @@
 /** A chain document together with the run it shows: the replayed tree, the layout, and what the
- * decorations, hovers and hints all need per step — where its tokens lie and its self-correction
- * points — computed once per step and kept. */
+ * decorations, hovers and hints all need per step — where its tokens lie (computed once per step and
+ * kept) and its self-correction points. */
 import type { SelfCorrectionEvent } from '../../core/trace/schema';
 import type { RunTree } from '../../core/trace/tree';
 import { partAt, type ChainLayout, type ChainPart } from './chainLayout';
+import type { DetectedSelfCorrections } from './detect';
 import { tokenSpans, type TokenSpans } from './tokenSpans';
 
 /** A self-correction point as the views show it: logged by an analysis, or found in the text now. */
 export type SelfCorrectionPoint = Omit<SelfCorrectionEvent, 'type' | 't'> & { detected?: boolean };
 
-/** Finds self-correction points in a step's text (for runs no analysis has looked at yet). */
-export type SelfCorrectionDetector = (nodeId: string, text: string) => SelfCorrectionPoint[];
-
 export class AnnotatedChain {
   private readonly spans = new Map<string, TokenSpans | undefined>();
-  private readonly corrections = new Map<string, SelfCorrectionPoint[]>();
   /** Whether any step of this chain has logged self-corrections: then only logged ones are shown,
-   * so an analysis that found none in a step is not second-guessed by the detector. */
-  private readonly logged: boolean;
+   * so an analysis that found none in a step is not second-guessed. */
+  readonly logged: boolean;
 
-  constructor(readonly tree: RunTree, readonly layout: ChainLayout, private readonly detect?: SelfCorrectionDetector) {
+  /** `detected`: the points the analysis runner finds in the run now (see detect.ts), shown on a
+   * chain with none logged; undefined while they are being found. */
+  constructor(readonly tree: RunTree, readonly layout: ChainLayout, private readonly detected?: DetectedSelfCorrections) {
     this.logged = layout.parts.some((p) => (p.node.analysis?.selfCorrections.length ?? 0) > 0);
   }
 
@@ -42,14 +41,8 @@ export class AnnotatedChain {
   }
 
   selfCorrections(part: ChainPart): SelfCorrectionPoint[] {
-    const id = part.node.id;
-    let points = this.corrections.get(id);
-    if (!points) {
-      points = part.node.kind !== 'step' ? []
-        : this.logged ? part.node.analysis?.selfCorrections ?? []
-        : this.detect?.(id, part.node.text).map((p) => ({ ...p, detected: true })) ?? [];
-      this.corrections.set(id, points);
-    }
-    return points;
+    if (part.node.kind !== 'step') return [];
+    if (this.logged) return part.node.analysis?.selfCorrections ?? [];
+    return this.detected?.get(part.node.id)?.map((p) => ({ ...p, detected: true })) ?? [];
   }
 }

@@ -4,21 +4,19 @@
  * shows the run and grows as events are written, and the document's annotations follow. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { runReference } from '../../core/analysis/analyze';
 import { findCriticalTokens, rankCriticalTokens } from '../../core/analysis/critical';
 import { outcomeName, rolloutSettingsFor } from '../../core/analysis/rollouts';
 import { isCancelled } from '../../core/model/errors';
 import { branchRun, type BranchKind, type BranchResult } from '../../core/search/branch';
 import { RunRecorder } from '../../core/trace/recorder';
 import { readRunFile, RunWriter } from '../../core/trace/runFile';
-import type { AnalysisReference } from '../../core/trace/schema';
-import type { RunTree } from '../../core/trace/tree';
 import { currentBackend, reportBackendError } from '../backend';
 import type { ChainDoc, ChainDocuments } from '../chainDocuments';
 import { readSettings } from '../config';
 import type { ExtensionContext } from '../context';
 import { requireTrust, warn } from '../liveRun';
 import { HEAT_SETTING, STEP_COMMANDS } from './editor';
-import { tokenCode } from './format';
 
 const BRANCH_TITLES: Record<BranchKind, string> = { branch: 'branching', resample: 'resampling', wait: 'injecting "Wait,"' };
 
@@ -117,7 +115,8 @@ async function criticalTokens(ctx: ExtensionContext, chains: ChainDocuments, uri
     try {
       show(recorder);
       const chain = target.doc.chain.steps.map((p) => recorder.tree.nodes.get(p.node.id)).filter((n) => n !== undefined);
-      const reference = loggedReference(recorder.tree);
+      // What the run's other analyses measured against: the gold answer, else the run's majority.
+      const reference = runReference(recorder.tree);
       return await findCriticalTokens({
         backend: currentBackend(),
         problem: logged.header.problem,
@@ -136,18 +135,8 @@ async function criticalTokens(ctx: ExtensionContext, chains: ChainDocuments, uri
   if (!result) return;
   const top = rankCriticalTokens(result.ranking)[0];
   const found = top
-    ? `most critical ${tokenCode(top.token).replace(/`/g, '"')} (criticality ${top.criticality.toFixed(2)}, ${outcomeName(top.reference)})`
+    ? `most critical "${top.token.trim()}" (criticality ${top.criticality.toFixed(2)}, ${outcomeName(top.reference)})`
     : 'no position had a likely alternative to sample';
   const stopped = result.stoppedBy ? `; stopped early: ${result.stoppedBy}` : '';
   void vscode.window.showInformationMessage(`Reasonscope: ${target.title}: ${result.ranking.length} positions probed with ${result.rollouts} rollouts; ${found}${stopped}.`);
-}
-
-/** The reference an earlier analysis of the run settled on, so a new one measures against the same. */
-function loggedReference(tree: RunTree): AnalysisReference | undefined {
-  for (const node of tree.nodes.values()) {
-    const a = node.analysis;
-    const reference = a?.tokens[0]?.reference ?? a?.importance?.reference ?? a?.selfCorrections.find((p) => p.reference)?.reference;
-    if (reference) return reference;
-  }
-  return undefined;
 }

@@ -115,15 +115,12 @@ function effectText(effect: SelfCorrectionEffect, reference: AnalysisReference |
 }
 
 function selfCorrectionText(point: SelfCorrectionPoint): string {
-  const lines = [`**Self-correction** · ${textCode(point.marker)} · ${KIND[point.kind]}`, ''];
-  if (point.detected) {
-    lines.push('Found by the marker lexicon when the chain was opened; its effect on the answer is known once an analysis has logged it.');
-  } else {
-    lines.push(`Effect: **${effectText(point.effect, point.reference)}**.`);
-    if (point.before !== undefined || point.after !== undefined) {
-      lines.push('', `Answer before → after: ${point.before === undefined ? 'none' : textCode(point.before)} → ${point.after === undefined ? 'none' : textCode(point.after)}`);
-    }
-    if (point.reference) lines.push('', referenceWords(point.reference).note);
+  const lines = [`**Self-correction** · ${textCode(point.marker)} · ${KIND[point.kind]}`, '', `Effect: **${effectText(point.effect, point.reference)}**.`];
+  if (point.before !== undefined || point.after !== undefined) {
+    lines.push('', `Answer before → after: ${point.before === undefined ? 'none' : textCode(point.before)} → ${point.after === undefined ? 'none' : textCode(point.after)}`);
   }
+  if (point.reference) lines.push('', referenceWords(point.reference).note);
+  // Found now, from the answers the text states; `inspect --write` logs it (forced-answer probes, if asked, sharpen it).
+  if (point.detected) lines.push('', '_Found in the text when the chain was opened; not logged in the run._');
   return lines.join('\n');
 }

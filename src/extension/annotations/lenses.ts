@@ -18,7 +18,7 @@ const TITLES: Record<StepAction, [string, string]> = {
   branch: ['Branch here', 'Continue the chain after this step with a new sample; the branch joins the tree'],
   resample: ['Resample from here', 'Write this step and the rest of the chain again from the steps before it'],
   wait: ['Inject "Wait" here', 'Write "Wait," after this step and let the model go on from there'],
-  critical: ['Find critical tokens in this step', 'Sample continuations with alternative tokens to see which tokens of this step decide the answer'],
+  critical: ['Find critical tokens', 'Sample continuations with alternative tokens to see which tokens of this step decide the answer'],
 };
 
 /** `continuable`: the run has a file Reasonscope wrote, so events can be appended to it. */

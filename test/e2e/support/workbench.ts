@@ -16,12 +16,39 @@ const selectors = {
   quickInputTitle: '.quick-input-widget .quick-input-title',
   activeEditorTab: '.tabs-container .tab.active',
   notificationMessage: '.notifications-toasts .notification-list-item-message, .notifications-center .notification-list-item-message',
+  // The editor of the active group: its text lines, decoration overlays, glyph margin and CodeLens.
+  editorLine: '.editor-group-container.active .monaco-editor .view-line',
+  editorOverlay: '.editor-group-container.active .monaco-editor .view-overlays .cdr',
+  editorGlyph: '.editor-group-container.active .monaco-editor .glyph-margin-widgets .cgmr',
+  editorCodeLens: '.editor-group-container.active .monaco-editor .codelens-decoration a',
+  hover: '.monaco-hover:not(.hidden) .monaco-hover-content',
+  themePickerInput: '.quick-input-widget .quick-input-box input[placeholder*="Color Theme"]',
+  cursorPosition: '#status\\.editor\\.selection',
+  lightTheme: '.monaco-workbench.vs',
+  darkTheme: '.monaco-workbench.vs-dark',
+  highContrastTheme: '.monaco-workbench.hc-black',
 } as const;
+
+/** A box on the page, in CSS pixels. */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** An editor decoration as drawn: its colours, for comparing with a theme colour. */
+export interface DrawnDecoration {
+  background: string;
+  border: string;
+}
 
 const WORKBENCH_TIMEOUT_MS = 60_000;
 const COMMAND_TIMEOUT_MS = 30_000;
 /** How long one palette attempt waits for its row before closing and reopening the palette. */
 const PALETTE_ROW_WAIT_MS = 1_500;
+/** How long one hover attempt waits for the editor's hover (its delay is 300 ms). */
+const HOVER_WAIT_MS = 2_000;
 
 export class Workbench {
   private constructor(
@@ -135,6 +162,130 @@ export class Workbench {
     const bar = this.page.locator(selectors.statusBar);
     await bar.filter({ hasText: text }).waitFor({ timeout: timeoutMs });
     return (await bar.innerText()).replace(/\s+/g, ' ');
+  }
+
+  /** Where `part` (default: all) of the first line holding `needle` is drawn in the active editor. */
+  async textBox(needle: string, part = needle, timeoutMs = COMMAND_TIMEOUT_MS): Promise<Box> {
+    return retry(`"${needle}" in the editor`, timeoutMs, () => this.page.evaluate(({ lineSelector, needle, part }) => {
+      for (const line of document.querySelectorAll(lineSelector)) {
+        const at = (line.textContent ?? '').replace(/\u00a0/g, ' ').indexOf(needle);
+        if (at < 0) continue;
+        // The line is split into spans by token colour: find the text nodes the part starts and ends in.
+        const range = document.createRange();
+        const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+        let pos = 0;
+        let started = false;
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const length = node.textContent?.length ?? 0;
+          if (!started && at < pos + length) {
+            range.setStart(node, at - pos);
+            started = true;
+          }
+          if (started && at + part.length <= pos + length) {
+            range.setEnd(node, at + part.length - pos);
+            const r = range.getBoundingClientRect();
+            return { x: r.x, y: r.y, width: r.width, height: r.height };
+          }
+          pos += length;
+        }
+      }
+      return undefined;
+    }, { lineSelector: selectors.editorLine, needle, part }));
+  }
+
+  /** The decorations drawn under a box of text (backgrounds and underlines of the overlay layer). */
+  async decorationsOver(box: Box): Promise<DrawnDecoration[]> {
+    return this.page.evaluate(({ overlaySelector, box }) => [...document.querySelectorAll(overlaySelector)].filter((el) => {
+      const r = el.getBoundingClientRect();
+      const sameLine = Math.abs(r.y + r.height / 2 - (box.y + box.height / 2)) < box.height / 2;
+      const overlap = Math.min(r.right, box.x + box.width) - Math.max(r.left, box.x);
+      return sameLine && overlap >= 0.6 * box.width;
+    }).map((el) => {
+      const style = getComputedStyle(el);
+      return { background: style.backgroundColor, border: `${style.borderBottomColor} ${style.borderBottomStyle}` };
+    }), { overlaySelector: selectors.editorOverlay, box });
+  }
+
+  /** A theme colour (`reasonscope.criticalTokenHarmful3Background`) as the page computes it. */
+  async themeColor(id: string): Promise<string> {
+    return this.page.evaluate((variable) => {
+      const probe = document.createElement('div');
+      probe.style.color = `var(${variable})`;
+      document.querySelector('.monaco-workbench')?.append(probe);
+      const color = getComputedStyle(probe).color;
+      probe.remove();
+      return color;
+    }, `--vscode-${id.replace(/\./g, '-')}`);
+  }
+
+  /** The images in the active editor's glyph margin (gutter icons). */
+  async gutterIcons(): Promise<string[]> {
+    return this.page.locator(selectors.editorGlyph).evaluateAll((els) => els.map((el) => getComputedStyle(el).backgroundImage));
+  }
+
+  /** The CodeLens titles of the active editor, top to bottom. */
+  async codeLenses(): Promise<{ title: string; top: number }[]> {
+    const lenses = await this.page.locator(selectors.editorCodeLens).evaluateAll((els) => els.map((el) => ({ title: el.textContent ?? '', top: el.getBoundingClientRect().top })));
+    return lenses.sort((a, b) => a.top - b.top);
+  }
+
+  /** Clicks the CodeLens titled `title` that belongs to a line: the nearest one drawn above it. */
+  async clickCodeLens(title: string, line: Box): Promise<void> {
+    const links = this.page.locator(selectors.editorCodeLens, { hasText: title });
+    const tops = await links.evaluateAll((els) => els.map((el) => el.getBoundingClientRect().top));
+    const index = tops.map((top, i) => ({ top, i })).filter((l) => l.top < line.y).sort((a, b) => b.top - a.top)[0]?.i;
+    if (index === undefined) throw new Error(`no CodeLens "${title}" above y=${line.y}`);
+    await links.nth(index).click();
+  }
+
+  /** Rests the mouse on a box of text and returns the hover it opens, once it shows `expected`. */
+  async hoverOver(box: Box, expected: RegExp, timeoutMs = COMMAND_TIMEOUT_MS): Promise<string> {
+    const hover = this.page.locator(selectors.hover, { hasText: expected }).first();
+    // The editor opens a hover after the mouse moves and rests; come in from beside the text, again
+    // if the first approach was missed.
+    return retry(`a hover showing ${expected}`, timeoutMs, async () => {
+      await this.page.mouse.move(box.x - 40, box.y + box.height / 2);
+      await this.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
+      await hover.waitFor({ timeout: HOVER_WAIT_MS }).catch(() => undefined);
+      return (await hover.isVisible()) ? hover.innerText() : undefined;
+    });
+  }
+
+  /** Moves the mouse off the editor (onto the status bar), closing any hover. */
+  async mouseAway(): Promise<void> {
+    const bar = await this.page.locator(selectors.statusBar).boundingBox();
+    if (bar) await this.page.mouse.move(bar.x + bar.width / 2, bar.y + bar.height / 2);
+    await this.page.locator(selectors.hover).first().waitFor({ state: 'hidden' }).catch(() => undefined);
+  }
+
+  async clickAt(box: Box): Promise<void> {
+    await this.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  }
+
+  /** The cursor position the status bar shows ("Ln 19, Col 1"). */
+  async cursorPosition(): Promise<string> {
+    return (await this.page.locator(selectors.cursorPosition).innerText()).trim();
+  }
+
+  /** Waits until the active editor's tab shows `name`. */
+  async waitForEditor(name: string | RegExp, timeoutMs = COMMAND_TIMEOUT_MS): Promise<void> {
+    await this.page.locator(selectors.activeEditorTab, { hasText: name }).waitFor({ timeout: timeoutMs });
+  }
+
+  /** Switches the colour theme as a user does, through "Preferences: Color Theme". */
+  async setColorTheme(label: string, timeoutMs = COMMAND_TIMEOUT_MS): Promise<void> {
+    // "Browse Color Themes in Marketplace" ranks first for the query; pick the command by its row.
+    await this.page.keyboard.press('F1');
+    await this.page.locator(selectors.quickInputBox).fill('>Preferences: Color Theme');
+    await this.page.locator(selectors.quickInputRow, { hasText: /^Preferences: Color Theme/ }).first().click({ timeout: timeoutMs });
+    await this.page.locator(selectors.themePickerInput).waitFor({ timeout: timeoutMs });
+    await this.pickQuickPickItem(label, label, timeoutMs);
+  }
+
+  /** Waits until the workbench is drawn in a theme of this kind. */
+  async waitForThemeKind(kind: 'light' | 'dark' | 'high-contrast', timeoutMs = COMMAND_TIMEOUT_MS): Promise<void> {
+    const selector = kind === 'light' ? selectors.lightTheme : kind === 'dark' ? selectors.darkTheme : selectors.highContrastTheme;
+    await this.page.locator(selector).waitFor({ timeout: timeoutMs });
   }
 
   async screenshot(path: string): Promise<void> {

@@ -1,0 +1,158 @@
+/** An annotated chain in a real VS Code (code-server + Chromium): a user opens a run that analyses
+ * have looked at, clicks a step in the tree and opens its chain as a document. The critical token is
+ * highlighted on its own text (strongly, as harmful), a helpful one more lightly, a probe that found
+ * nothing is not marked; the self-correction has its gutter icon and mark; the steps end in their
+ * scores; each step offers its actions; a hover explains the critical token. The cursor's step glows
+ * in the tree and a click in the tree moves the cursor; the heat toggle tints unsure tokens; the same
+ * document is read in a light and a high-contrast theme; Branch here writes a new chain into the run,
+ * which joins the tree and opens beside. Screenshots: test-output/e2e/annotations-*.png. */
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { parseRunText } from '../../src/core/trace/parse';
+import { replay } from '../../src/core/trace/tree';
+import { chainPath, layoutChain } from '../../src/extension/annotations/chainLayout';
+import { e2eOutputDir, e2eToolsInstalled, repoRoot } from './support/paths';
+import { SOLVE_SCENARIO, solveUserSettings } from './support/scenario';
+import { spawnTestServer, type TestServer } from './support/testServer';
+import { packagedExtension } from './support/vsix';
+import { withWorkbench } from './support/withWorkbench';
+import { Stopwatch } from './support/stopwatch';
+
+const toolsMissing = !e2eToolsInstalled();
+const skip = toolsMissing && !process.env.CI
+  ? 'code-server is not installed: run scripts/setup-e2e.sh once (about 3 minutes) to run the real-VS-Code tests'
+  : false;
+
+const FIXTURE = join(repoRoot, 'test/fixtures/runs/annotated.run.jsonl');
+const RUN_FILE = '.reasonscope/runs/annotated.run.jsonl';
+const run = parseRunText(readFileSync(FIXTURE, 'utf8'));
+const tree = replay(run.header, run.events);
+/** The chain the document shows: chain 1, through its wrong step s0.1. */
+const layout = layoutChain(tree, chainPath(tree, 's0.1'));
+const lineOf = (nodeId: string) => {
+  const part = layout.parts.find((p) => p.node.id === nodeId);
+  assert.ok(part, `${nodeId} is in the chain`);
+  return layout.text.slice(0, part.textStart).split('\n').length;
+};
+/** The decoration backgrounds Reasonscope contributes (package.json `colors`). */
+const BACKGROUNDS = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { contributes: { colors: { id: string }[] } })
+  .contributes.colors.map((c) => c.id.replace(/^reasonscope\./, '')).filter((id) => id.endsWith('Background'));
+const THEMES = { dark: 'Default Dark Modern', light: 'Light Modern', 'high-contrast': 'Dark High Contrast' } as const;
+
+describe('Annotated chain documents in a real VS Code (code-server + Chromium)', () => {
+  const clock = new Stopwatch();
+  let vsix: string;
+  let server: TestServer;
+
+  before(async () => {
+    if (skip) return;
+    if (toolsMissing) throw new Error('CI is set but code-server is missing: run scripts/setup-e2e.sh first');
+    if (existsSync(e2eOutputDir)) for (const name of readdirSync(e2eOutputDir).filter((n) => n.startsWith('annotations-'))) rmSync(join(e2eOutputDir, name));
+    vsix = (await clock.time('vsix', packagedExtension)).path;
+    server = await spawnTestServer(join(e2eOutputDir, 'test-server.log'), [...SOLVE_SCENARIO.serverArgs]);
+  });
+
+  after(async () => {
+    if (skip) return;
+    await server?.stop();
+    console.log(`e2e timing: ${clock.summary()}`);
+  });
+
+  test('a chain opened from the tree shows its analyses inline, in step with the tree, in dark, light and high-contrast themes; Branch here adds a chain', { skip }, async () => {
+    const settings = { ...solveUserSettings, 'workbench.colorTheme': THEMES.dark };
+    await withWorkbench(
+      'annotations',
+      { workspaceFiles: { [FIXTURE]: RUN_FILE }, userSettings: settings, machineSettings: { 'reasonscope.host': server.url }, vsix },
+      clock,
+      async (workbench, codeServer) => {
+        await workbench.openFile(RUN_FILE);
+        await workbench.runCommand('Reasonscope: Open Run');
+        const frame = await workbench.webviewFrame('#tree-svg');
+        await frame.locator('g.node[data-id="s0.1"]').click();
+        await frame.getByRole('button', { name: 'Open chain as document' }).click();
+        await workbench.waitForEditor('chain-1-s0.answer.md');
+
+        const color = (id: string) => workbench.themeColor(`reasonscope.${id}`);
+        /** Which of our background colours are drawn under the text (the editor's own, such as the
+         * highlight of the word at the cursor, left out). */
+        const backgrounds = async (needle: string, part: string) => {
+          const ids = new Map<string, string>();
+          for (const id of BACKGROUNDS) ids.set(await color(id), id);
+          const drawn = await workbench.decorationsOver(await workbench.textBox(needle, part));
+          return drawn.flatMap((d) => (ids.has(d.background) ? [ids.get(d.background)] : []));
+        };
+        // Decorations are drawn once the extension has computed them: wait for the first.
+        await waitFor(async () => (await backgrounds('Therefore the value', 'Therefore')).length > 0, 'decorations on the critical token');
+        assert.deepEqual(await backgrounds('Therefore the value', 'Therefore'), ['criticalTokenHarmful3Background'], 'the decisive token: strongest harmful highlight');
+        assert.deepEqual(await backgrounds('This simplifies', 'This'), ['criticalTokenHelpful2Background'], 'a token that helped: a lighter one');
+        assert.deepEqual(await backgrounds('First, we have', 'First'), [], 'a probe that found no difference is not marked; no heat by default');
+        assert.deepEqual(await backgrounds('Wait, that is', 'Wait'), ['selfCorrectionBackground'], 'the self-correction marker');
+        const icons = await workbench.gutterIcons();
+        assert.ok(icons.some((img) => img.includes('self-correction-fixed-dark.svg')), `a gutter icon for the fix: ${icons.join(', ')}`);
+        await waitFor(async () => (await workbench.codeLenses()).length > 0, 'the CodeLens above the steps');
+        const titles = new Set((await workbench.codeLenses()).map((l) => l.title));
+        for (const title of ['Branch here', 'Resample from here', 'Inject "Wait" here', 'Find critical tokens']) assert.ok(titles.has(title), `CodeLens "${title}"`);
+        const step2 = tree.nodes.get('s0.1')!;
+        const change = step2.scores.confidence - tree.nodes.get('s0.0')!.scores.confidence;
+        await workbench.textBox(`confidence ${step2.scores.confidence.toFixed(2)} (${change < 0 ? '−' : '+'}${Math.abs(change).toFixed(2)})`);
+        await workbench.textBox('✓ correct');
+
+        await workbench.mouseAway();
+        await workbench.screenshot(join(e2eOutputDir, 'annotations-dark.png'));
+        // Measured now: the CodeLens lines above the steps shift the text down once they are drawn.
+        const hover = await workbench.hoverOver(await workbench.textBox('Therefore the value', 'Therefore'), /Critical token/);
+        assert.match(hover, /criticality −0\.75/);
+        assert.match(hover, /P\(correct\)/);
+        assert.match(hover, /1\/12/);
+        await workbench.screenshot(join(e2eOutputDir, 'annotations-dark-hover.png'));
+
+        // The cursor's step glows in the tree; a node clicked in the tree moves the cursor to its text.
+        await workbench.clickAt(await workbench.textBox('This simplifies', 'simplifies'));
+        await frame.locator('g.node.doc-cursor[data-id="s0.3"]').waitFor();
+        await frame.locator('g.node[data-id="s0.4"]').click();
+        await waitFor(async () => (await workbench.cursorPosition()).startsWith(`Ln ${lineOf('s0.4')},`), `the cursor on line ${lineOf('s0.4')}`);
+
+        await workbench.runCommand('Reasonscope: Toggle Token Confidence Heat');
+        await waitFor(async () => (await backgrounds('Therefore the value', 'Therefore')).length === 2, 'the heat under the critical token');
+        assert.deepEqual((await backgrounds('Therefore the value', 'Therefore')).sort(), ['criticalTokenHarmful3Background', 'uncertainToken2Background'], '"Therefore" (p 0.23) in the middle band of the heat');
+        await workbench.runCommand('Reasonscope: Toggle Token Confidence Heat');
+        await waitFor(async () => (await backgrounds('Therefore the value', 'Therefore')).length === 1, 'the heat off again');
+
+        for (const kind of ['light', 'high-contrast'] as const) {
+          await workbench.setColorTheme(THEMES[kind]);
+          await workbench.waitForThemeKind(kind);
+          assert.deepEqual(await backgrounds('Therefore the value', 'Therefore'), ['criticalTokenHarmful3Background']);
+          if (kind === 'light') assert.ok((await workbench.gutterIcons()).some((img) => img.includes('self-correction-fixed-light.svg')), 'the light gutter icon');
+          await workbench.mouseAway();
+          await workbench.screenshot(join(e2eOutputDir, `annotations-${kind}.png`));
+          const wait = await workbench.hoverOver(await workbench.textBox('Wait, that is', 'Wait'), /Self-correction/);
+          assert.match(wait, /fixed the answer/);
+          assert.match(wait, /\\frac\{3\}\{14\}.*→.*\\frac\{14\}\{3\}/s);
+          await workbench.screenshot(join(e2eOutputDir, `annotations-${kind}-hover.png`));
+        }
+
+        const runFile = join(codeServer.workspaceDir, RUN_FILE);
+        const before = readFileSync(runFile, 'utf8');
+        await workbench.clickCodeLens('Branch here', await workbench.textBox('### Step 1', '###'));
+        await workbench.waitForEditor(/branch1\./, 60_000);
+        await frame.locator('g.node[data-id="branch1.0"]').waitFor();
+        const after = readFileSync(runFile, 'utf8');
+        assert.ok(after.startsWith(before), 'the run file only grew');
+        const branch = parseRunText(after).events.filter((e) => e.type === 'node_added' && e.id.startsWith('branch1.'));
+        assert.ok(branch.length > 0 && branch[0].type === 'node_added' && branch[0].parent === 's0.0', 'the branch continues after step 1');
+        await workbench.screenshot(join(e2eOutputDir, 'annotations-branch.png'));
+      },
+    );
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+}
