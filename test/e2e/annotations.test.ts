@@ -134,7 +134,14 @@ describe('Annotated chain documents in a real VS Code (code-server + Chromium)',
         }
 
         const runFile = join(codeServer.workspaceDir, RUN_FILE);
+        const logged = readFileSync(runFile, 'utf8');
+        await workbench.clickCodeLens('Find critical tokens', await workbench.textBox('### Step 4', '###'));
+        const found = await workbench.waitForNotification(/Step 4: \d+ positions probed/, 90_000);
+        const probes = parseRunText(readFileSync(runFile, 'utf8')).events.slice(run.events.length).filter((e) => e.type === 'token_probed');
+        assert.ok(probes.length > 0 && probes.every((p) => p.id === 's0.3'), `probes of step 4 appended: ${found}`);
+
         const before = readFileSync(runFile, 'utf8');
+        assert.ok(before.startsWith(logged));
         await workbench.clickCodeLens('Branch here', await workbench.textBox('### Step 1', '###'));
         await workbench.waitForEditor(/branch1\./, 60_000);
         await frame.locator('g.node[data-id="branch1.0"]').waitFor();
