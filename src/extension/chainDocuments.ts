@@ -4,6 +4,7 @@
  * goes on, the annotations when an analysis lands on one of its steps. The layout and everything
  * drawn on it come from the pure modules in ./annotations. */
 import * as vscode from 'vscode';
+import { principalChain } from '../core/analysis/analyze';
 import type { RunEvent, RunHeader } from '../core/trace/schema';
 import { applyEvent, replay, type RunTree, type TreeNode } from '../core/trace/tree';
 import { AnnotatedChain } from './annotations/annotatedChain';
@@ -77,6 +78,14 @@ export class ChainDocuments implements vscode.TextDocumentContentProvider, vscod
     const editor = await vscode.window.showTextDocument(doc, { preview: true, ...show });
     this.reveal(editor, nodeId);
     return editor;
+  }
+
+  /** Opens the chain through `nodeId`, or else the run's principal chain (through the strategy's
+   * choice, or the first written): how an imported trace is read as text in one step. */
+  async openChain(run: ShownRun, nodeId?: string): Promise<void> {
+    const loaded = this.load(run);
+    const id = nodeId !== undefined && loaded.tree.nodes.has(nodeId) ? nodeId : principalChain(loaded.tree).leaf.id;
+    await this.open(run, id);
   }
 
   /** A node was clicked in the tree: a visible document of its run shows it, the chain through it

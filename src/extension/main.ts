@@ -53,6 +53,11 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('reasonscope.resumeRun', (uri?: vscode.Uri) => resumeRunFile(ctx, uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand('reasonscope.openRun', (uri?: vscode.Uri) => openRun(ctx, uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand('reasonscope.openTrace', (uri?: vscode.Uri) => openTraceFile(ctx, uri instanceof vscode.Uri ? uri : undefined)),
+    vscode.commands.registerCommand('reasonscope.openChain', () => {
+      const run = tree.shown;
+      if (run) return chains.openChain(run, tree.selectedNode);
+      void vscode.window.showInformationMessage('Reasonscope: open a run or a trace file first; its chain then opens as a document.');
+    }),
     vscode.commands.registerCommand('reasonscope.selectModel', () => pickModel(ctx)),
     vscode.commands.registerCommand('reasonscope.pullModel', (name?: string) => pullModel(ctx, typeof name === 'string' ? name : undefined)),
     vscode.commands.registerCommand('reasonscope.showLog', () => log.show()),

@@ -32,6 +32,7 @@ export class TreePanel implements vscode.WebviewViewProvider, vscode.Disposable 
   private pending: RunEvent[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private highlighted: string | undefined;
+  private selected: string | undefined;
   private readonly changed = new vscode.EventEmitter<ShownRun>();
   /** The run shown was replaced, or grew (once per batch). */
   readonly onDidChangeRun = this.changed.event;
@@ -45,6 +46,11 @@ export class TreePanel implements vscode.WebviewViewProvider, vscode.Disposable 
 
   get shown(): ShownRun | undefined {
     return this.run;
+  }
+
+  /** The node last selected in the run shown, if any. */
+  get selectedNode(): string | undefined {
+    return this.selected;
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -74,6 +80,7 @@ export class TreePanel implements vscode.WebviewViewProvider, vscode.Disposable 
   show(header: RunHeader, events: RunEvent[], label: string, file?: string): void {
     this.clearPending();
     this.highlighted = undefined;
+    if (this.run?.header.runId !== header.runId) this.selected = undefined;
     this.run = { header, events: [...events], label, ...(file !== undefined && { file }) };
     this.post({ type: 'run', header, events: this.run.events, label });
     this.changed.fire(this.run);
@@ -121,7 +128,9 @@ export class TreePanel implements vscode.WebviewViewProvider, vscode.Disposable 
         if (this.run?.header.runId === message.runId) this.actions.openPath(this.run, message.nodeId);
         return;
       case 'select':
-        if (this.run?.header.runId === message.runId) this.actions.select(this.run, message.nodeId);
+        if (this.run?.header.runId !== message.runId) return;
+        this.selected = message.nodeId;
+        this.actions.select(this.run, message.nodeId);
         return;
       case 'error':
         this.log.error(`Trajectory tree view: ${message.message}`);

@@ -153,6 +153,29 @@ describe('Annotated chain documents in a real VS Code (code-server + Chromium)',
       },
     );
   });
+
+  test('an imported trace opens as a chain document in one command: steps under their headers, the dataset\'s label, no actions on a read-only run', { skip }, async () => {
+    const traceFile = 'processbench-math.json';
+    await withWorkbench(
+      'annotations-imported',
+      { workspaceFiles: { [join(repoRoot, 'test/fixtures/traces/processbench/math.json')]: traceFile }, userSettings: solveUserSettings, vsix },
+      clock,
+      async (workbench) => {
+        await workbench.openFile(traceFile);
+        await workbench.runCommandWithInput('Reasonscope: Open Trace File', `${traceFile}: `);
+        await workbench.pickQuickPickItem('math-62', '3 · math-62');
+        await workbench.webviewFrame('#tree-svg');
+        await workbench.runCommand('Reasonscope: Open Chain as Document');
+        await workbench.waitForEditor(/\.md$/);
+        // ProcessBench names math-62's third step as its first error.
+        await workbench.textBox('first error (per processbench)');
+        await workbench.textBox('### Step 3');
+        await workbench.textBox('Therefore, the word');
+        assert.deepEqual(await workbench.codeLenses(), [], 'nothing to continue on an imported trace');
+        await workbench.screenshot(join(e2eOutputDir, 'annotations-imported.png'));
+      },
+    );
+  });
 });
 
 async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {

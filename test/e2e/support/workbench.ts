@@ -164,7 +164,7 @@ export class Workbench {
     return (await bar.innerText()).replace(/\s+/g, ' ');
   }
 
-  /** Where `part` (default: all) of the first line holding `needle` is drawn in the active editor. */
+  /** Where the first occurrence of `needle` in the active editor is drawn, or only its first `part` (a prefix). */
   async textBox(needle: string, part = needle, timeoutMs = COMMAND_TIMEOUT_MS): Promise<Box> {
     return retry(`"${needle}" in the editor`, timeoutMs, () => this.page.evaluate(({ lineSelector, needle, part }) => {
       for (const line of document.querySelectorAll(lineSelector)) {
