@@ -5,9 +5,11 @@
  * scores; each step offers its actions; a hover explains the critical token. The cursor's step glows
  * in the tree and a click in the tree moves the cursor; the heat toggle tints unsure tokens; the same
  * document is read in a light and a high-contrast theme; Branch here writes a new chain into the run,
- * which joins the tree and opens beside. Screenshots: test-output/e2e/annotations-*.png. */
+ * which joins the tree and opens beside; an imported trace opens as a chain in one command.
+ * Screenshots: test-output/e2e/annotations/ (a folder of their own: the solve suite clears the
+ * screenshots at the top of test-output/e2e/ when it starts). */
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseRunText } from '../../src/core/trace/parse';
@@ -39,6 +41,7 @@ const lineOf = (nodeId: string) => {
 /** The decoration backgrounds Reasonscope contributes (package.json `colors`). */
 const BACKGROUNDS = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { contributes: { colors: { id: string }[] } })
   .contributes.colors.map((c) => c.id.replace(/^reasonscope\./, '')).filter((id) => id.endsWith('Background'));
+const SHOTS = join(e2eOutputDir, 'annotations');
 const THEMES = { dark: 'Default Dark Modern', light: 'Light Modern', 'high-contrast': 'Dark High Contrast' } as const;
 
 describe('Annotated chain documents in a real VS Code (code-server + Chromium)', () => {
@@ -49,7 +52,7 @@ describe('Annotated chain documents in a real VS Code (code-server + Chromium)',
   before(async () => {
     if (skip) return;
     if (toolsMissing) throw new Error('CI is set but code-server is missing: run scripts/setup-e2e.sh first');
-    if (existsSync(e2eOutputDir)) for (const name of readdirSync(e2eOutputDir).filter((n) => n.startsWith('annotations-'))) rmSync(join(e2eOutputDir, name));
+    rmSync(SHOTS, { recursive: true, force: true }); // a screenshot left from an earlier run would pass for this run's
     vsix = (await clock.time('vsix', packagedExtension)).path;
     server = await spawnTestServer(join(e2eOutputDir, 'test-server.log'), [...SOLVE_SCENARIO.serverArgs]);
   });
@@ -100,13 +103,13 @@ describe('Annotated chain documents in a real VS Code (code-server + Chromium)',
         await workbench.textBox('✓ correct');
 
         await workbench.mouseAway();
-        await workbench.screenshot(join(e2eOutputDir, 'annotations-dark.png'));
+        await workbench.screenshot(join(SHOTS, 'dark.png'));
         // Measured now: the CodeLens lines above the steps shift the text down once they are drawn.
         const hover = await workbench.hoverOver(await workbench.textBox('Therefore the value', 'Therefore'), /Critical token/);
         assert.match(hover, /criticality −0\.75/);
         assert.match(hover, /P\(correct\)/);
         assert.match(hover, /1\/12/);
-        await workbench.screenshot(join(e2eOutputDir, 'annotations-dark-hover.png'));
+        await workbench.screenshot(join(SHOTS, 'dark-hover.png'));
 
         // The cursor's step glows in the tree; a node clicked in the tree moves the cursor to its text.
         await workbench.clickAt(await workbench.textBox('This simplifies', 'simplifies'));
@@ -126,11 +129,11 @@ describe('Annotated chain documents in a real VS Code (code-server + Chromium)',
           assert.deepEqual(await backgrounds('Therefore the value', 'Therefore'), ['criticalTokenHarmful3Background']);
           if (kind === 'light') assert.ok((await workbench.gutterIcons()).some((img) => img.includes('self-correction-fixed-light.svg')), 'the light gutter icon');
           await workbench.mouseAway();
-          await workbench.screenshot(join(e2eOutputDir, `annotations-${kind}.png`));
+          await workbench.screenshot(join(SHOTS, `${kind}.png`));
           const wait = await workbench.hoverOver(await workbench.textBox('Wait, that is', 'Wait'), /Self-correction/);
           assert.match(wait, /fixed the answer/);
           assert.match(wait, /\\frac\{3\}\{14\}.*→.*\\frac\{14\}\{3\}/s);
-          await workbench.screenshot(join(e2eOutputDir, `annotations-${kind}-hover.png`));
+          await workbench.screenshot(join(SHOTS, `${kind}-hover.png`));
         }
 
         const runFile = join(codeServer.workspaceDir, RUN_FILE);
@@ -149,7 +152,7 @@ describe('Annotated chain documents in a real VS Code (code-server + Chromium)',
         assert.ok(after.startsWith(before), 'the run file only grew');
         const branch = parseRunText(after).events.filter((e) => e.type === 'node_added' && e.id.startsWith('branch1.'));
         assert.ok(branch.length > 0 && branch[0].type === 'node_added' && branch[0].parent === 's0.0', 'the branch continues after step 1');
-        await workbench.screenshot(join(e2eOutputDir, 'annotations-branch.png'));
+        await workbench.screenshot(join(SHOTS, 'branch.png'));
       },
     );
   });
@@ -172,7 +175,7 @@ describe('Annotated chain documents in a real VS Code (code-server + Chromium)',
         await workbench.textBox('### Step 3');
         await workbench.textBox('Therefore, the word');
         assert.deepEqual(await workbench.codeLenses(), [], 'nothing to continue on an imported trace');
-        await workbench.screenshot(join(e2eOutputDir, 'annotations-imported.png'));
+        await workbench.screenshot(join(SHOTS, 'imported.png'));
       },
     );
   });
