@@ -63,7 +63,7 @@ export class ChainDocuments implements vscode.TextDocumentContentProvider, vscod
     return this.docs.get(uri.toString());
   }
 
-  /** Opens the chain through `nodeId` (on down while it does not branch) and selects the node's text. */
+  /** Opens the chain through `nodeId` (on down while it does not branch), the cursor at the node's text. */
   async open(run: ShownRun, nodeId: string, show: vscode.TextDocumentShowOptions = {}): Promise<vscode.TextEditor | undefined> {
     const loaded = this.load(run);
     const tip = chainPath(loaded.tree, nodeId).at(-1);
