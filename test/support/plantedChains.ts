@@ -5,6 +5,7 @@ import { buildSpec, executeRun } from '../../src/core/search/run';
 import { prepareRun } from '../../src/core/search/startRun';
 import type { RunRecorder } from '../../src/core/trace/recorder';
 import { pathTo, type TreeNode } from '../../src/core/trace/tree';
+import { sampleProblems } from './helpers';
 import type { TestServer } from './ollamaServer';
 import { stepTruths, type SolverSettings } from './solver';
 
@@ -37,4 +38,14 @@ export async function plantedChains(server: TestServer, problem: { problem: stri
     if (truths.at(-1) === false && wrong < chain.length - 1) found.push({ recorder, chain, planted: chain[wrong] });
   }
   return found;
+}
+
+/** The first wrong chain of each of the first four fixture problems at two seeds: the cases the
+ * critical-token and step-importance checks run on. */
+export async function plantedCases(server: TestServer): Promise<PlantedChain[]> {
+  const cases: PlantedChain[] = [];
+  for (const problem of sampleProblems().slice(0, 4)) {
+    for (const seed of [7, 21]) cases.push(...(await plantedChains(server, problem, seed)).slice(0, 1));
+  }
+  return cases;
 }

@@ -13,13 +13,13 @@ import type { RunEvent, TokenProbedEvent } from '../../src/core/trace/schema';
 import type { TreeNode } from '../../src/core/trace/tree';
 import { sampleProblems } from '../support/helpers';
 import { startTestServer, type TestServer } from '../support/ollamaServer';
-import { plantedChains, PLANTING_SOLVER, type PlantedChain } from '../support/plantedChains';
+import { plantedCases, plantedChains, PLANTING_SOLVER, type PlantedChain } from '../support/plantedChains';
+import { chatRequests } from '../support/searchRun';
 
 function search(server: TestServer, { recorder, chain }: PlantedChain, extra: Partial<CriticalSearchInput> = {}) {
   return findCriticalTokens({ backend: new OllamaBackend(server.url), problem: recorder.header.problem, chain, settings: rolloutSettingsFor(recorder.header), sink: recorder, ...extra });
 }
 
-const chatRequests = (server: TestServer) => server.requests.filter((r) => r.path === '/api/chat').length;
 const isPlanted = (probe: TokenProbedEvent, w: PlantedChain) => probe.id === w.planted.id && probe.index === 0;
 
 describe('critical-token search on the test server', () => {
@@ -27,10 +27,7 @@ describe('critical-token search on the test server', () => {
   let cases: PlantedChain[];
   before(async () => {
     server = await startTestServer({ seed: 3, ...PLANTING_SOLVER });
-    cases = [];
-    for (const problem of sampleProblems().slice(0, 4)) {
-      for (const seed of [7, 21]) cases.push(...(await plantedChains(server, problem, seed)).slice(0, 1));
-    }
+    cases = await plantedCases(server);
   });
   after(() => server.close());
 

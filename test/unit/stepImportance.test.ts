@@ -11,23 +11,20 @@ import { OllamaBackend } from '../../src/core/model/ollama';
 import type { RunEvent, StepImportanceEvent } from '../../src/core/trace/schema';
 import { sampleProblems } from '../support/helpers';
 import { startTestServer, type TestServer } from '../support/ollamaServer';
-import { plantedChains, PLANTING_SOLVER, type PlantedChain } from '../support/plantedChains';
+import { plantedCases, plantedChains, PLANTING_SOLVER, type PlantedChain } from '../support/plantedChains';
+import { chatRequests } from '../support/searchRun';
 
 function inputFor(server: TestServer, { recorder, chain }: PlantedChain, extra: Partial<ImportanceInput> = {}): ImportanceInput {
   return { backend: new OllamaBackend(server.url), problem: recorder.header.problem, chain, settings: rolloutSettingsFor(recorder.header), sink: recorder, ...extra };
 }
 
-const chatRequests = (server: TestServer) => server.requests.filter((r) => r.path === '/api/chat').length;
 
 describe('step importance on the test server', () => {
   let server: TestServer;
   let cases: PlantedChain[];
   before(async () => {
     server = await startTestServer({ seed: 3, ...PLANTING_SOLVER });
-    cases = [];
-    for (const problem of sampleProblems().slice(0, 4)) {
-      for (const seed of [7, 21]) cases.push(...(await plantedChains(server, problem, seed)).slice(0, 1));
-    }
+    cases = await plantedCases(server);
   });
   after(() => server.close());
 

@@ -19,7 +19,7 @@ import { settleAll } from '../search/settle';
 import type { AnalysisReference, RolloutTally, TokenProbedEvent } from '../trace/schema';
 import type { TreeNode } from '../trace/tree';
 import { differenceInterval, proportion, repeatedZ, Z95 } from './intervals';
-import { analysisOptions, DEFAULT_REFERENCE_SAMPLES, withRollouts, type AnalysisRun, type AnalysisSink, type RolloutBudgetOptions, type RolloutSampler, type RolloutSpend } from './rollouts';
+import { analysisOptions, DEFAULT_REFERENCE_SAMPLES, withRollouts, type ChainAnalysisInput, type RolloutBudgetOptions, type RolloutSampler, type RolloutSpend } from './rollouts';
 import { tokenConfidence } from './tokenConfidence';
 
 export interface CriticalOptions extends RolloutBudgetOptions {
@@ -57,15 +57,7 @@ const STEP_START_BONUS = 1;
 const MARKER_SLACK = 16;
 const LOOK_BACK = 256;
 
-export interface CriticalSearchInput extends AnalysisRun {
-  /** The chain's steps from the first, in order (answer leaves and the root left out). */
-  chain: readonly TreeNode[];
-  /** Probe only tokens of these steps (default: every step of the chain). */
-  within?: readonly string[];
-  sink: AnalysisSink;
-  /** Given fields replace the defaults; a budget given replaces the default budget field by field. */
-  options?: Partial<CriticalOptions>;
-}
+export type CriticalSearchInput = ChainAnalysisInput<CriticalOptions>;
 
 export interface CriticalSearchResult extends RolloutSpend {
   /** The positions probed by this search, most critical first. */

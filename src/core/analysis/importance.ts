@@ -11,9 +11,8 @@
 import { CancelledError } from '../model/errors';
 import { settleAll } from '../search/settle';
 import type { RolloutTally, StepImportanceEvent } from '../trace/schema';
-import type { TreeNode } from '../trace/tree';
 import { differenceInterval, proportion } from './intervals';
-import { analysisOptions, DEFAULT_REFERENCE_SAMPLES, withRollouts, type AnalysisRun, type AnalysisSink, type RolloutBudgetOptions, type RolloutSpend } from './rollouts';
+import { analysisOptions, DEFAULT_REFERENCE_SAMPLES, withRollouts, type ChainAnalysisInput, type RolloutBudgetOptions, type RolloutSpend } from './rollouts';
 
 export interface ImportanceOptions extends RolloutBudgetOptions {
   /** Rollouts from each point between steps. */
@@ -30,15 +29,7 @@ export const DEFAULT_IMPORTANCE_OPTIONS: Readonly<ImportanceOptions> = {
   referenceSamples: DEFAULT_REFERENCE_SAMPLES,
 };
 
-export interface ImportanceInput extends AnalysisRun {
-  /** The chain's steps from the first, in order. */
-  chain: readonly TreeNode[];
-  /** Measure only these steps (default: every step of the chain). */
-  within?: readonly string[];
-  sink: AnalysisSink;
-  /** Given fields replace the defaults; a budget given replaces the default budget field by field. */
-  options?: Partial<ImportanceOptions>;
-}
+export type ImportanceInput = ChainAnalysisInput<ImportanceOptions>;
 
 export interface ImportanceResult extends RolloutSpend {
   /** The last event written per measured step, in chain order. */

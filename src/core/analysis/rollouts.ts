@@ -16,6 +16,7 @@ import { hashString } from '../search/random';
 import { Scheduler, type Budget } from '../search/scheduler';
 import { settleAll } from '../search/settle';
 import type { AnalysisReference, ProblemRef, RolloutTally, RunEvent, RunHeader } from '../trace/schema';
+import type { TreeNode } from '../trace/tree';
 
 export interface RolloutSettings {
   model: string;
@@ -196,6 +197,17 @@ export interface AnalysisRun {
   /** A reference already found (by an earlier analysis of the same run); else it is found first. */
   reference?: AnalysisReference;
   signal?: AbortSignal;
+}
+
+/** An analysis of one chain's steps (critical tokens, step importance) and where it writes. */
+export interface ChainAnalysisInput<Options> extends AnalysisRun {
+  /** The chain's steps from the first, in order (answer leaves and the root left out). */
+  chain: readonly TreeNode[];
+  /** Analyse only these steps (default: every step of the chain). */
+  within?: readonly string[];
+  sink: AnalysisSink;
+  /** Given fields replace the defaults; a budget given replaces the default budget field by field. */
+  options?: Partial<Options>;
 }
 
 export interface RolloutSpend {
