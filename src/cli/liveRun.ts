@@ -100,7 +100,7 @@ function answerLine(event: { type: string; id?: string; sample?: number; lane?: 
   const steps = node ? node.depth - (node.kind === 'answer' ? 1 : 0) : 0;
   const answer = node?.answer?.raw ?? null;
   const mark = node?.answer?.correct === undefined ? '' : node.answer.correct ? '  ✓' : '  ✗';
-  return `${chainName(node, 'chain 1')}: ${answer === null ? 'no \\boxed{} answer' : answer} (${steps} steps)${mark}`;
+  return `${chainName(node, 'chain 1')}: ${answer === null ? 'no final answer' : answer} (${steps} steps)${mark}`;
 }
 
 export function runSummary(tree: RunTree, ended: RunEndedEvent, outFile: string): string {

@@ -9,3 +9,31 @@ export function formatBytes(n: number): string {
   }
   return `${n.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }
+
+/** Single-token LaTeX commands and their plain-text characters. */
+const SYMBOLS: Record<string, string> = {
+  pi: 'π', cdot: '·', times: '×', div: '÷', pm: '±', mp: '∓', infty: '∞', le: '≤', leq: '≤', ge: '≥', geq: '≥',
+  ne: '≠', neq: '≠', approx: '≈', circ: '°', degree: '°', theta: 'θ', alpha: 'α', beta: 'β', gamma: 'γ',
+  cup: '∪', cap: '∩', in: '∈', to: '→', dots: '…', ldots: '…', cdots: '⋯', quad: ' ', qquad: ' ',
+};
+
+/** An answer in LaTeX as plain text, for places that cannot typeset it (notifications, status
+ * lines): `\frac{14}{3}` → 14/3, `2\sqrt{2}` → 2√2, `\left(3, \frac{\pi}{2}\right)` → (3, π/2). */
+export function plainMath(tex: string): string {
+  let s = tex.replace(/\\(?:left|right|displaystyle|!|,|;|:)(?![a-zA-Z])/g, '').replace(/\\text\w*\s*\{([^{}]*)\}/g, '$1');
+  const group = (inner: string) => (/^[\w.π√]+$/u.test(inner) ? inner : `(${inner})`);
+  // Innermost first, so nested fractions and roots come out right.
+  for (let prev = ''; prev !== s;) {
+    prev = s;
+    s = s.replace(/\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}/g, (_, a: string, b: string) => `${group(plainMath(a))}/${group(plainMath(b))}`)
+      .replace(/\\sqrt\s*\{([^{}]*)\}/g, (_, a: string) => `√${group(plainMath(a))}`);
+  }
+  return s
+    .replace(/\\sqrt\s*(\d+|[a-zA-Z])/g, '√$1')
+    .replace(/\^\s*\{?\s*\\circ\s*\}?/g, '°')
+    .replace(/\\([a-zA-Z]+)/g, (whole, name: string) => SYMBOLS[name] ?? whole)
+    .replace(/\\([{}%$])/g, '$1')
+    .replace(/\^\{([^{}]*)\}/g, '^$1')
+    .replace(/\s+/g, ' ')
+    .trim();
+}

@@ -2,6 +2,7 @@
  * (the strategy's pick and its score or visits, a weighted vote, or the plain vote), whether it
  * matches the gold answer, and the budget that stopped it early. */
 import { AGGREGATIONS, aggregate, type Aggregation } from '../core/reward/types';
+import { plainMath } from '../core/format';
 import type { RunEndedEvent } from '../core/trace/schema';
 import { answerGroups, pathTo, type RunTree, type TreeNode } from '../core/trace/tree';
 
@@ -11,16 +12,16 @@ export function runSummary(tree: RunTree, ended: RunEndedEvent, strategyTitle: s
   let text: string;
   if (chosen?.answer?.normalized && result?.weights) {
     const total = Object.values(result.weights).reduce((a, b) => a + b, 0);
-    text = `weighted vote: ${chosen.answer.normalized} (weight ${fixed(result.weights[chosen.answer.normalized] ?? 0)} of ${fixed(total)})`;
+    text = `weighted vote: ${plainMath(chosen.answer.normalized)} (weight ${fixed(result.weights[chosen.answer.normalized] ?? 0)} of ${fixed(total)})`;
   } else if (chosen?.answer?.normalized) {
     const how = [chainScore(tree, chosen), visits(tree, chosen)].filter(Boolean).join(', ');
-    text = `${strategyTitle} chose ${chosen.answer.normalized}${how ? ` (${how})` : ''}`;
+    text = `${strategyTitle} chose ${plainMath(chosen.answer.normalized)}${how ? ` (${how})` : ''}`;
   } else {
     const groups = answerGroups(tree);
     const winner = groups.find((g) => g.answer !== null && g.answer === result?.answer) ?? groups.find((g) => g.answer !== null);
     const n = tree.header.strategy.params.n;
     const chains = typeof n === 'number' ? n : groups.reduce((sum, g) => sum + g.votes, 0);
-    text = winner ? `majority answer ${winner.answer} (${winner.votes}/${chains} votes)` : 'no chain gave a \\boxed{} answer';
+    text = winner?.answer ? `majority answer ${plainMath(winner.answer)} (${winner.votes}/${chains} votes)` : 'no chain gave a final answer';
   }
   const correct = result?.correct ?? (chosen ? chosen.answer?.correct : answerGroups(tree).find((g) => g.answer === result?.answer)?.correct);
   if (result?.answer != null && correct !== undefined) text += correct ? ', correct' : ', wrong';

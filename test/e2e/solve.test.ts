@@ -126,6 +126,7 @@ describe('Reasonscope in a real VS Code (code-server + Chromium)', () => {
         assert.ok(await frame.locator(tree.chosenLink).count() > 0, 'the path to the selected answer is emphasised');
         const done = await workbench.waitForNotification(new RegExp(`${BEAM.title} chose`));
         assert.match(done, /confidence score \d\.\d\d/, `the summary says how the answer was chosen: "${done}"`);
+        assert.doesNotMatch(done, /\\frac|\\sqrt/, `the answer reads as plain text, not LaTeX: "${done}"`);
         await workbench.waitForNoNotification(new RegExp(`${BEAM.title} with`));
         await workbench.screenshot(join(e2eOutputDir, 'search.png'));
 
