@@ -11,21 +11,15 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { parseRunText } from '../../src/core/trace/parse';
 import { replay } from '../../src/core/trace/tree';
 import { chainPath, layoutChain } from '../../src/extension/annotations/chainLayout';
-import { e2eOutputDir, e2eToolsInstalled, repoRoot } from './support/paths';
-import { SOLVE_SCENARIO, solveUserSettings } from './support/scenario';
-import { spawnTestServer, type TestServer } from './support/testServer';
-import { packagedExtension } from './support/vsix';
+import { e2eOutputDir, repoRoot } from './support/paths';
+import { solveUserSettings } from './support/scenario';
 import { withWorkbench } from './support/withWorkbench';
-import { Stopwatch } from './support/stopwatch';
+import { e2eSuite, skip } from './support/suite';
 
-const toolsMissing = !e2eToolsInstalled();
-const skip = toolsMissing && !process.env.CI
-  ? 'code-server is not installed: run scripts/setup-e2e.sh once (about 3 minutes) to run the real-VS-Code tests'
-  : false;
 
 const FIXTURE = join(repoRoot, 'test/fixtures/runs/annotated.run.jsonl');
 const RUN_FILE = '.reasonscope/runs/annotated.run.jsonl';
@@ -45,29 +39,14 @@ const SHOTS = join(e2eOutputDir, 'annotations');
 const THEMES = { dark: 'Default Dark Modern', light: 'Light Modern', 'high-contrast': 'Dark High Contrast' } as const;
 
 describe('Annotated chain documents in a real VS Code (code-server + Chromium)', () => {
-  const clock = new Stopwatch();
-  let vsix: string;
-  let server: TestServer;
-
-  before(async () => {
-    if (skip) return;
-    if (toolsMissing) throw new Error('CI is set but code-server is missing: run scripts/setup-e2e.sh first');
-    rmSync(SHOTS, { recursive: true, force: true }); // a screenshot left from an earlier run would pass for this run's
-    vsix = (await clock.time('vsix', packagedExtension)).path;
-    server = await spawnTestServer(join(e2eOutputDir, 'test-server.log'), [...SOLVE_SCENARIO.serverArgs]);
-  });
-
-  after(async () => {
-    if (skip) return;
-    await server?.stop();
-    console.log(`e2e timing: ${clock.summary()}`);
-  });
+  const suite = e2eSuite(() => rmSync(SHOTS, { recursive: true, force: true }));
+  const clock = suite.clock;
 
   test('a chain opened from the tree shows its analyses inline, in step with the tree, in dark, light and high-contrast themes; Branch here adds a chain', { skip }, async () => {
     const settings = { ...solveUserSettings, 'workbench.colorTheme': THEMES.dark };
     await withWorkbench(
       'annotations',
-      { workspaceFiles: { [FIXTURE]: RUN_FILE }, userSettings: settings, machineSettings: { 'reasonscope.host': server.url }, vsix },
+      { workspaceFiles: { [FIXTURE]: RUN_FILE }, userSettings: settings, machineSettings: { 'reasonscope.host': suite.server.url }, vsix: suite.vsix },
       clock,
       async (workbench, codeServer) => {
         await workbench.openFile(RUN_FILE);
@@ -161,7 +140,7 @@ describe('Annotated chain documents in a real VS Code (code-server + Chromium)',
     const traceFile = 'processbench-math.json';
     await withWorkbench(
       'annotations-imported',
-      { workspaceFiles: { [join(repoRoot, 'test/fixtures/traces/processbench/math.json')]: traceFile }, userSettings: solveUserSettings, vsix },
+      { workspaceFiles: { [join(repoRoot, 'test/fixtures/traces/processbench/math.json')]: traceFile }, userSettings: solveUserSettings, vsix: suite.vsix },
       clock,
       async (workbench) => {
         await workbench.openFile(traceFile);

@@ -7,25 +7,18 @@
  * test-output/e2e/. */
 import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { strategyNamed } from '../../src/core/search/strategies';
 import { resolveParams } from '../../src/core/search/strategy';
 import { parseRunText } from '../../src/core/trace/parse';
-import { e2eOutputDir, e2eToolsInstalled, repoRoot } from './support/paths';
+import { e2eOutputDir, repoRoot } from './support/paths';
 import { closedPort } from '../support/helpers';
 import { SOLVE_SCENARIO, solveProblemFixture, solveUserSettings } from './support/scenario';
-import { spawnTestServer, type TestServer } from './support/testServer';
-import { packagedExtension } from './support/vsix';
 import { withWorkbench } from './support/withWorkbench';
-import { Stopwatch } from './support/stopwatch';
+import { e2eSuite, skip } from './support/suite';
 
-const toolsMissing = !e2eToolsInstalled();
-// Outside CI a missing test host skips; in CI it is a failure (before() throws).
-const skip = toolsMissing && !process.env.CI
-  ? 'code-server is not installed: run scripts/setup-e2e.sh once (about 3 minutes) to run the real-VS-Code tests'
-  : false;
 
 /** The tree webview's own markup (webview/): told apart from other webviews by its SVG. */
 const tree = {
@@ -45,31 +38,14 @@ const RUN_TIMEOUT_MS = 90_000;
 const BEAM = strategyNamed('beam');
 
 describe('Reasonscope in a real VS Code (code-server + Chromium)', () => {
-  const clock = new Stopwatch();
-  let vsix: string;
-  let server: TestServer;
-
-  before(async () => {
-    if (skip) return;
-    if (toolsMissing) throw new Error('CI is set but code-server is missing: run scripts/setup-e2e.sh first');
-    removeScreenshots(); // a screenshot left from an earlier run would pass for this run's
-    const packaged = await clock.time('vsix', packagedExtension);
-    console.log(packaged.rebuilt ? 'e2e: packaged the extension' : 'e2e: reusing the packaged extension (newer than its sources)');
-    vsix = packaged.path;
-    server = await spawnTestServer(join(e2eOutputDir, 'test-server.log'), [...SOLVE_SCENARIO.serverArgs]);
-  });
-
-  after(async () => {
-    if (skip) return;
-    await server?.stop();
-    console.log(`e2e timing: ${clock.summary()}`);
-  });
+  const suite = e2eSuite(() => removeScreenshots());
+  const clock = suite.clock;
 
   test('Solve Problem draws the tree in the side panel, saves the run, and Open Run shows it again', { skip }, async () => {
     const problem = SOLVE_SCENARIO.problemFile;
     await withWorkbench(
       'solve',
-      { workspaceFiles: { [solveProblemFixture]: problem }, userSettings: solveUserSettings, machineSettings: { 'reasonscope.host': server.url }, vsix },
+      { workspaceFiles: { [solveProblemFixture]: problem }, userSettings: solveUserSettings, machineSettings: { 'reasonscope.host': suite.server.url }, vsix: suite.vsix },
       clock,
       async (workbench, codeServer) => {
         await workbench.openFile(problem);
@@ -106,7 +82,7 @@ describe('Reasonscope in a real VS Code (code-server + Chromium)', () => {
     const problem = SOLVE_SCENARIO.problemFile;
     await withWorkbench(
       'search',
-      { workspaceFiles: { [solveProblemFixture]: problem }, userSettings: solveUserSettings, machineSettings: { 'reasonscope.host': server.url }, vsix },
+      { workspaceFiles: { [solveProblemFixture]: problem }, userSettings: solveUserSettings, machineSettings: { 'reasonscope.host': suite.server.url }, vsix: suite.vsix },
       clock,
       async (workbench, codeServer) => {
         await workbench.openFile(problem);
@@ -147,7 +123,7 @@ describe('Reasonscope in a real VS Code (code-server + Chromium)', () => {
     const stopped = parseRunText(before);
     await withWorkbench(
       'resume',
-      { workspaceFiles: { [fixture]: runFile }, userSettings: solveUserSettings, machineSettings: { 'reasonscope.host': server.url }, vsix },
+      { workspaceFiles: { [fixture]: runFile }, userSettings: solveUserSettings, machineSettings: { 'reasonscope.host': suite.server.url }, vsix: suite.vsix },
       clock,
       async (workbench, codeServer) => {
         await workbench.openFile(runFile);
@@ -175,7 +151,7 @@ describe('Reasonscope in a real VS Code (code-server + Chromium)', () => {
     const traceFile = 'processbench-math.json';
     await withWorkbench(
       'open-trace',
-      { workspaceFiles: { [join(repoRoot, 'test/fixtures/traces/processbench/math.json')]: traceFile }, userSettings: solveUserSettings, vsix },
+      { workspaceFiles: { [join(repoRoot, 'test/fixtures/traces/processbench/math.json')]: traceFile }, userSettings: solveUserSettings, vsix: suite.vsix },
       clock,
       async (workbench) => {
         await workbench.openFile(traceFile);
@@ -199,7 +175,7 @@ describe('Reasonscope in a real VS Code (code-server + Chromium)', () => {
     const host = `127.0.0.1:${await closedPort()}`;
     await withWorkbench(
       'unreachable',
-      { workspaceFiles: { [solveProblemFixture]: SOLVE_SCENARIO.problemFile }, userSettings: solveUserSettings, machineSettings: { 'reasonscope.host': `http://${host}` }, vsix },
+      { workspaceFiles: { [solveProblemFixture]: SOLVE_SCENARIO.problemFile }, userSettings: solveUserSettings, machineSettings: { 'reasonscope.host': `http://${host}` }, vsix: suite.vsix },
       clock,
       async (workbench) => {
         await workbench.openFile(SOLVE_SCENARIO.problemFile);
