@@ -9,7 +9,7 @@ import type { Scheduler } from '../search/scheduler';
 import { settleAll } from '../search/settle';
 import type { RunRecorder } from '../trace/recorder';
 import type { AnalysisReference, AnswerProbedEvent, SelfCorrectionEvent } from '../trace/schema';
-import { answerGroups, type RunTree, type TreeNode } from '../trace/tree';
+import { answerGroups, pathTo, type RunTree, type TreeNode } from '../trace/tree';
 import { AnswerMatcher, correctionEffects, effectOf, statedAnswers, type StatedAnswer } from './correctionEffect';
 import { findCriticalTokens, type CriticalOptions, type CriticalSearchResult } from './critical';
 import { measureStepImportance, type ImportanceOptions, type ImportanceResult } from './importance';
@@ -93,14 +93,13 @@ export async function analyzeRun(recorder: RunRecorder, opts: AnalyzeOptions = {
   return report;
 }
 
-/** The gold answer when the problem has one; otherwise the run's majority answer, when at least two
- * chains answered (one chain agreeing with itself says nothing). */
+/** The gold answer when the problem has one; otherwise the run's majority answer, when one answer has
+ * strictly more votes than any other (a tie, or one chain agreeing with itself, says nothing). */
 export function runReference(tree: RunTree): AnalysisReference | undefined {
   const gold = tree.header.problem.answer?.trim();
   if (gold) return { kind: 'gold', answer: gold };
-  const groups = answerGroups(tree);
-  const answered = groups.filter((g) => g.answer !== null).reduce((n, g) => n + g.votes, 0);
-  return answered >= 2 && groups[0].answer !== null ? { kind: 'majority', answer: groups[0].answer } : undefined;
+  const [first, second] = answerGroups(tree).filter((g) => g.answer !== null);
+  return first?.answer && first.votes >= 2 && first.votes > (second?.votes ?? 0) ? { kind: 'majority', answer: first.answer } : undefined;
 }
 
 /**
@@ -129,17 +128,18 @@ export function runChains(tree: RunTree): RunChain[] {
   };
   selectedBelow(root);
   const chains: RunChain[] = [];
-  const stack: { node: TreeNode; steps: TreeNode[] }[] = [{ node: root, steps: [] }];
+  // Paths are built at the leaves from parent links: copying them at every node would be quadratic in
+  // a long chain's depth (thousands of thinking steps).
+  const stack: TreeNode[] = [root];
   while (stack.length) {
-    const { node, steps } = stack.pop() as { node: TreeNode; steps: TreeNode[] };
-    const path = node.kind === 'step' ? [...steps, node] : steps;
+    const node = stack.pop() as TreeNode;
     const children = node.children.map((id) => tree.nodes.get(id)).filter((c): c is TreeNode => c !== undefined);
     if (children.length === 0) {
-      if (node !== root) chains.push({ steps: path, leaf: node });
+      if (node !== root) chains.push({ steps: pathTo(tree, node.id).filter((n) => n.kind === 'step'), leaf: node });
       continue;
     }
     const ordered = [...children].sort((a, b) => Number(leadsToSelected.get(b.id)) - Number(leadsToSelected.get(a.id)));
-    for (let i = ordered.length - 1; i >= 0; i--) stack.push({ node: ordered[i], steps: path });
+    for (let i = ordered.length - 1; i >= 0; i--) stack.push(ordered[i]);
   }
   return chains;
 }

@@ -92,6 +92,8 @@ export async function findCriticalTokens(input: CriticalSearchInput): Promise<Cr
     throw new Error('critical-token search needs each token\'s likely alternatives, and this chain has none: generate it with logprobs on (Ollama 0.12.11 or newer), or pick a chain that has them');
   }
   const candidates = triage(steps, options);
+  // Say so before any rollout is spent (finding the reference costs samples too).
+  if (candidates.length === 0) throw new Error(`critical-token search: no position qualifies — every alternative is less likely than ${options.minAlternativeProbability} or differs only in spacing`);
   return withRollouts(input, options, async (sampler, reference) => {
     const probes: TokenProbedEvent[] = [];
     for (const candidate of candidates.slice(0, options.positions)) {

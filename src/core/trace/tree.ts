@@ -223,9 +223,9 @@ export function answerGroups(tree: RunTree): AnswerGroup[] {
 export function pathTo(tree: RunTree, id: string): TreeNode[] {
   const path: TreeNode[] = [];
   for (let node = tree.nodes.get(id); node; node = node.parent ? tree.nodes.get(node.parent) : undefined) {
-    path.unshift(node);
+    path.push(node);
   }
-  return path;
+  return path.reverse();
 }
 
 /** Leaves out absent optional fields, so a replayed node equals one built from the same facts. */

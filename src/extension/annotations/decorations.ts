@@ -48,8 +48,10 @@ export function criticalityLevel(criticality: number): number {
   return level;
 }
 
-export function effectGroup(effect: SelfCorrectionEffect): EffectGroup {
-  return effect === 'fixed' || effect === 'broke' ? effect : 'other';
+/** Fixed and broke are judged against the gold answer; against the majority answer they only mean
+ * agreement, so they get the neutral mark rather than right/wrong colours. */
+export function effectGroup(effect: SelfCorrectionEffect, reference?: { kind: 'gold' | 'majority' }): EffectGroup {
+  return (effect === 'fixed' || effect === 'broke') && reference?.kind !== 'majority' ? effect : 'other';
 }
 
 const levels = (): Span[][] => Array.from({ length: LEVELS }, () => []);
@@ -73,7 +75,7 @@ export function planDecorations(chain: AnnotatedChain, opts: { heat: boolean }):
       (probe.criticality < 0 ? plan.harmful : plan.helpful)[level - 1].push({ start: base + start, end: base + spans.ends[probe.index] });
     }
     for (const point of chain.selfCorrections(part)) {
-      plan.selfCorrections[effectGroup(point.effect)].push({ start: base + point.start, end: base + point.end });
+      plan.selfCorrections[effectGroup(point.effect, point.reference)].push({ start: base + point.start, end: base + point.end });
     }
   }
   return plan;

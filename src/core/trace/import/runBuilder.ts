@@ -4,6 +4,7 @@
 import { AnswerBallot } from '../../answer/ballot';
 import { REASONSCOPE_VERSION } from '../../version';
 import { ROOT_ID, RUN_SCHEMA_VERSION, type AnswerRule, type ProblemRef, type RunEvent, type RunHeader, type StepLabel } from '../schema';
+import { unixLines } from './steps';
 import type { ImportedRun, RecordOrigin } from './types';
 
 export const UNKNOWN_MODEL = 'unknown model';
@@ -33,7 +34,7 @@ export class RunBuilder {
 
   constructor(private readonly problem: ProblemRef, private readonly model: string = UNKNOWN_MODEL) {
     this.ballot = new AnswerBallot(problem.answer);
-    this.events.push({ type: 'node_added', t: 0, id: ROOT_ID, parent: null, kind: 'root', text: problem.text });
+    this.events.push({ type: 'node_added', t: 0, id: ROOT_ID, parent: null, kind: 'root', text: unixLines(problem.text) });
   }
 
   /** Adds one chain of steps below `parent` (the root unless it branches off another chain). Returns the step ids. */
@@ -50,7 +51,7 @@ export class RunBuilder {
   node(id: string, parent: string, step: ChainStep, sample?: number): void {
     if (sample !== undefined) this.chains = Math.max(this.chains, sample + 1);
     this.events.push({
-      type: 'node_added', t: 0, id, parent, kind: 'step', text: step.text,
+      type: 'node_added', t: 0, id, parent, kind: 'step', text: unixLines(step.text),
       ...(sample !== undefined && { sample }),
       ...(step.tags?.length && { tags: step.tags }),
     });

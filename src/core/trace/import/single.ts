@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { parseRunText, RunFileError } from '../parse';
 import { addResponse } from './response';
 import { RunBuilder } from './runBuilder';
+import { unixLines } from './steps';
 import { ImportError, type ImportedRun, type RecordOrigin, type TraceSource } from './types';
 import { oneLine } from './fields';
 
@@ -17,7 +18,7 @@ const BLANK_LINE = /\n[ \t]*\n/;
 async function readText(file: string): Promise<string> {
   const { size } = await fs.promises.stat(file);
   if (size > MAX_TEXT_BYTES) throw new ImportError(`${path.basename(file)} is ${Math.round(size / 2 ** 20)} MiB, too big for one text trace`);
-  return (await fs.promises.readFile(file, 'utf8')).replace(/^\uFEFF/, '');
+  return unixLines((await fs.promises.readFile(file, 'utf8')).replace(/^\uFEFF/, ''));
 }
 
 type Entry = { label: string; load: () => ImportedRun } | { problem: string };

@@ -19,7 +19,14 @@ const SOLUTION_MARKERS = /<\|(?:begin|end)_of_solution\|>/g;
 /** A Markdown heading alone on its line ("### Step 2"): it titles the paragraph after it. */
 const LONE_HEADING = /^#{1,6}[ \t][^\n]*$/;
 
+/** Windows and old-Mac line ends as `\n`: step splitting looks for blank lines, and an editor showing
+ * the text would otherwise count characters differently from the offsets analyses record. */
+export function unixLines(text: string): string {
+  return text.replace(/\r\n?/g, '\n');
+}
+
 export function paragraphs(text: string, tags?: string[]): ChainStep[] {
+  text = unixLines(text);
   const steps: ChainStep[] = [];
   let heading = '';
   for (const raw of text.split(PARAGRAPH_BREAK)) {
