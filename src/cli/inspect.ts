@@ -15,7 +15,7 @@ import type { ModelBackend } from '../core/model/types';
 import { Scheduler, type Budget } from '../core/search/scheduler';
 import { ImportError, openTraceSource, TRACE_FORMATS, type ImportedRun, type TraceFormat } from '../core/trace/import';
 import { RunRecorder } from '../core/trace/recorder';
-import { readRunFile, RunWriter } from '../core/trace/runFile';
+import { reopenEndedRun } from '../core/search/startRun';
 import type { AnalysisReference, SelfCorrectionEvent } from '../core/trace/schema';
 import type { RunTree, TreeNode } from '../core/trace/tree';
 import { numberFlag, parse, UsageError } from './args';
@@ -68,8 +68,8 @@ export async function inspectCommand(argv: string[], signal: AbortSignal): Promi
   if (values.write && found !== 'run') {
     throw new UsageError(`--write appends to a run file, and ${name} is not one (it reads as ${found}): import it first (reasonscope import ${name} --record ${record} --out FILE), then inspect FILE --write`);
   }
-  const writer = values.write ? await openForAppend(input) : undefined;
-  const recorder = RunRecorder.resume(run.header, run.events, writer);
+  const recorder = values.write ? await reopenForAnalyses(input) : RunRecorder.resume(run.header, run.events);
+  const writer = values.write;
   const status = new StatusLine();
   const opts: AnalyzeOptions = { lexicon, signal, ...(values.chain !== undefined && { chain: values.chain }) };
   let scheduler: Scheduler | undefined;
@@ -125,12 +125,13 @@ async function loadRun(input: string, record: number, format: TraceFormat | unde
   }
 }
 
-/** A run file reopened to append analyses; one whose last line is torn is refused, as it may still
- * be written by a run in progress. */
-async function openForAppend(file: string): Promise<RunWriter> {
-  const parsed = await readRunFile(file);
-  if (parsed.tornTail) throw new Error(`${path.basename(file)} ends in an unfinished line (is a run still writing it?); run it to its end, or resume it with reasonscope search --resume, before writing analyses to it`);
-  return RunWriter.append(file);
+/** A finished run reopened to append analyses (one still being written is refused). */
+async function reopenForAnalyses(file: string): Promise<RunRecorder> {
+  try {
+    return (await reopenEndedRun(file, 'writing analyses to it (reasonscope search --resume finishes a stopped run)')).recorder;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }
 
 async function checkModel(backend: ModelBackend, model: string, file: string, signal: AbortSignal): Promise<void> {

@@ -152,12 +152,14 @@ describe('reasonscope inspect on bad input', () => {
     });
   }
 
-  test('--write refuses a run file whose last line is unfinished', async () => {
+  test('--write refuses a run that has not ended (a run may still be writing it), and appends nothing', async () => {
     const file = runCopy();
-    fs.appendFileSync(file, '{"type":"node_added","t":9');
+    const lines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
+    const running = lines.filter((l) => !l.includes('"type":"run_ended"')).join('\n') + '\n{"type":"node_added","t":9';
+    fs.writeFileSync(file, running);
     const r = await cli(['inspect', file, '--write']);
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, /ends in an unfinished line \(is a run still writing it\?\)/);
-    assert.ok(fs.readFileSync(file, 'utf8').endsWith('"t":9'), 'nothing appended');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /has not ended \(it is still running, or stopped without finishing\)/);
+    assert.equal(fs.readFileSync(file, 'utf8'), running, 'nothing appended');
   });
 });

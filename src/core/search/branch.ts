@@ -8,12 +8,12 @@
  * same branch again. Branches of one file run one at a time, each reading the file afresh. */
 import * as path from 'node:path';
 import type { ModelBackend } from '../model/types';
-import { readRunFile, RunWriter } from '../trace/runFile';
+import { readRunFile } from '../trace/runFile';
 import { RunRecorder } from '../trace/recorder';
 import type { TreeNode } from '../trace/tree';
 import { SearchContext } from './context';
 import { Scheduler } from './scheduler';
-import { checkServer, cutTornTail, generationOf } from './startRun';
+import { checkServer, generationOf, reopenEndedRun } from './startRun';
 
 export type BranchKind = 'branch' | 'resample' | 'wait';
 
@@ -77,16 +77,10 @@ export function nextBranchLane(nodeIds: Iterable<string>, kind: BranchKind): str
 }
 
 async function writeBranch(file: string, request: BranchRequest, opts: BranchOptions): Promise<BranchResult> {
-  const name = path.basename(file);
-  const logged = await readRunFile(file);
-  const { header, events } = logged;
-  if (header.importedFrom) throw new Error(`${name} was imported from another format and is read-only`);
-  const last = [...events].reverse().find((e) => e.type === 'run_ended' || e.type === 'run_resumed');
-  if (last?.type !== 'run_ended') throw new Error(`${name} has not ended (it is still running, or stopped without finishing): resume it or let it end before branching`);
+  const { header, events } = await readRunFile(file);
   const generation = generationOf(header);
   const checked = await checkServer(opts.backend, { strategy: header.strategy.name, params: {}, generation, concurrency: 1 }, opts.signal);
-  if (logged.tornTail) await cutTornTail(file);
-  const recorder = RunRecorder.resume(header, events, RunWriter.append(file));
+  const { recorder } = await reopenEndedRun(file, 'branching');
   const scheduler = new Scheduler(1, undefined, opts.signal, recorder.now());
   try {
     for (const message of checked.notices) recorder.emit({ type: 'warning', t: recorder.now(), message });

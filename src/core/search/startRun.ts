@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ModelBackend } from '../model/types';
 import type { Scorer } from '../reward/types';
+import type { ParsedRun } from '../trace/parse';
 import { readRunFile, RunWriter } from '../trace/runFile';
 import { RunRecorder } from '../trace/recorder';
 import type { ProblemRef, RunHeader } from '../trace/schema';
@@ -116,6 +117,19 @@ export async function checkServer(backend: ModelBackend, spec: RunSpec, signal?:
 }
 
 /** Cuts a torn last line (a crash mid-write) off a run file, so appending keeps it valid JSONL. */
+/** A finished run reopened to add to it (branches, analyses): refused when it was imported (read-only)
+ * or has not ended — a run still writing it would interleave lines with ours; a line torn by a crash
+ * after it ended is cut first. `purpose` completes "… before <purpose>" in the errors. */
+export async function reopenEndedRun(file: string, purpose: string): Promise<{ run: ParsedRun; recorder: RunRecorder }> {
+  const name = path.basename(file);
+  const run = await readRunFile(file);
+  if (run.header.importedFrom) throw new Error(`${name} was imported from another format and is read-only; \`reasonscope import\` it into a run file first`);
+  const last = [...run.events].reverse().find((e) => e.type === 'run_ended' || e.type === 'run_resumed');
+  if (last?.type !== 'run_ended') throw new Error(`${name} has not ended (it is still running, or stopped without finishing): resume it or let it end before ${purpose}`);
+  if (run.tornTail) await cutTornTail(file);
+  return { run, recorder: RunRecorder.resume(run.header, run.events, RunWriter.append(file)) };
+}
+
 export async function cutTornTail(file: string): Promise<void> {
   const text = await fs.promises.readFile(file, 'utf8');
   await fs.promises.truncate(file, Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1)));

@@ -9,8 +9,8 @@ import { findCriticalTokens, rankCriticalTokens } from '../../core/analysis/crit
 import { outcomeName, rolloutSettingsFor } from '../../core/analysis/rollouts';
 import { isCancelled } from '../../core/model/errors';
 import { branchRun, type BranchKind, type BranchResult } from '../../core/search/branch';
-import { RunRecorder } from '../../core/trace/recorder';
-import { readRunFile, RunWriter } from '../../core/trace/runFile';
+import type { RunRecorder } from '../../core/trace/recorder';
+import { reopenEndedRun } from '../../core/search/startRun';
 import { currentBackend, reportBackendError } from '../backend';
 import type { ChainDoc, ChainDocuments } from '../chainDocuments';
 import { readSettings } from '../config';
@@ -110,8 +110,7 @@ async function criticalTokens(ctx: ExtensionContext, chains: ChainDocuments, uri
   if (!target) return;
   const settings = readSettings();
   const result = await inProgress(ctx, target, `finding critical tokens in ${target.title}`, async (signal, show) => {
-    const logged = await readRunFile(target.file);
-    const recorder = RunRecorder.resume(logged.header, logged.events, RunWriter.append(target.file));
+    const { run: logged, recorder } = await reopenEndedRun(target.file, 'finding critical tokens in it');
     try {
       show(recorder);
       const chain = target.doc.chain.steps.map((p) => recorder.tree.nodes.get(p.node.id)).filter((n) => n !== undefined);
