@@ -20,9 +20,14 @@ let client: LanguageClient | undefined;
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Reasonscope', { log: true });
   const chains = new ChainDocuments(log);
+  // Clicks in the tree come as messages, not commands: their failures are said here.
+  const failed = (what: string, err: Error) => {
+    log.error(`cannot ${what}: ${err.message}`);
+    void vscode.window.showErrorMessage(`Reasonscope: cannot ${what} — ${err.message}`);
+  };
   const tree = new TreePanel(context.extensionUri, log, {
-    openPath: (run, nodeId) => void chains.open(run, nodeId),
-    select: (run, nodeId) => void chains.showNode(run, nodeId),
+    openPath: (run, nodeId) => void chains.open(run, nodeId).catch((err: Error) => failed('open the chain', err)),
+    select: (run, nodeId) => void chains.showNode(run, nodeId).catch((err: Error) => failed('show the step', err)),
   });
   const status = createStatusItem();
   const ctx: ExtensionContext = {
