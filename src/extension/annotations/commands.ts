@@ -29,7 +29,10 @@ export function registerChainCommands(ctx: ExtensionContext, chains: ChainDocume
     vscode.commands.registerCommand(STEP_COMMANDS.critical, (uri: string, nodeId: string) => criticalTokens(ctx, chains, uri, nodeId)),
     vscode.commands.registerCommand('reasonscope.toggleTokenHeat', async () => {
       const config = vscode.workspace.getConfiguration();
-      await config.update(HEAT_SETTING, config.get<boolean>(HEAT_SETTING) !== true, vscode.ConfigurationTarget.Global);
+      // Write where the value in effect comes from, or a workspace value would silently win.
+      const set = config.inspect<boolean>(HEAT_SETTING);
+      const target = set?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+      await config.update(HEAT_SETTING, config.get<boolean>(HEAT_SETTING) !== true, target);
     }),
   ];
 }
