@@ -160,6 +160,11 @@ export class ChainDocuments implements vscode.TextDocumentContentProvider, vscod
 
   private load(run: ShownRun): LoadedRun {
     let loaded = this.runs.get(run.header.runId);
+    // Imported runs are named by base name and record (`gsm8k.json#3`): another file of the same name
+    // is another run, not more of this one.
+    if (loaded && (loaded.file !== run.file || loaded.header.createdAt !== run.header.createdAt || loaded.header.problem.text !== run.header.problem.text)) {
+      loaded = undefined;
+    }
     if (loaded) this.update(run);
     else {
       loaded = { header: run.header, events: run.events, tree: replay(run.header, run.events), applied: run.events.length, ...(run.file !== undefined && { file: run.file }) };
