@@ -11,6 +11,7 @@
  * and a closing brace. It is generated greedily (temperature 0, a fixed seed, a few tokens) through a
  * scheduler, and the answer is the text up to the brace that closes the box; reading stops there. */
 import { matchBrace } from '../answer/latex';
+import { metered } from '../model/metered';
 import type { GenerateRequest, ModelBackend } from '../model/types';
 import { withRetries } from '../reward/retry';
 import { solveMessages } from '../search/prompt';
@@ -60,18 +61,10 @@ export async function probeAnswer(backend: ModelBackend, scheduler: Scheduler, p
     logprobs: false,
   };
   return scheduler.run((signal) => withRetries(async () => {
-    scheduler.charge({ requests: 1 });
     let text = '';
-    let counted = 0;
-    for await (const chunk of backend.generate(request, signal)) {
-      if (chunk.kind === 'done') {
-        scheduler.charge({ promptTokens: chunk.promptTokens, completionTokens: Math.max(0, (chunk.completionTokens ?? counted) - counted) });
-        break;
-      }
+    for await (const chunk of metered(backend.generate(request, signal), scheduler)) {
+      if (chunk.kind === 'done') break;
       text += chunk.text;
-      const n = chunk.tokens?.length ?? 1;
-      counted += n;
-      scheduler.charge({ completionTokens: n });
       // The answer is complete once its brace closes: leaving the stream frees the server's slot.
       if (readProbeAnswer(text) !== null) break;
     }

@@ -13,6 +13,7 @@ import type { GenerateRequest, ModelBackend } from '../model/types';
 import { withRetries } from '../reward/retry';
 import { solveMessages } from '../search/prompt';
 import { hashString } from '../search/random';
+import { metered } from '../model/metered';
 import { Scheduler, type Budget } from '../search/scheduler';
 import { settleAll } from '../search/settle';
 import type { AnalysisReference, ProblemRef, RolloutTally, RunEvent, RunHeader } from '../trace/schema';
@@ -127,18 +128,9 @@ export class RolloutSampler {
       options: { temperature: settings.temperature, seed, maxTokens: settings.maxTokens, ...(settings.topP !== undefined && { topP: settings.topP }) },
       logprobs: false,
     };
-    scheduler.charge({ requests: 1 });
     let text = '';
-    let counted = 0;
-    for await (const chunk of this.backend.generate(request, signal)) {
-      if (chunk.kind === 'delta') {
-        text += chunk.text;
-        const n = chunk.tokens?.length ?? 1;
-        counted += n;
-        scheduler.charge({ completionTokens: n });
-      } else {
-        scheduler.charge({ promptTokens: chunk.promptTokens, completionTokens: (chunk.completionTokens ?? counted) - counted });
-      }
+    for await (const chunk of metered(this.backend.generate(request, signal), scheduler)) {
+      if (chunk.kind === 'delta') text += chunk.text;
     }
     return text;
   }

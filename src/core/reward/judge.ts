@@ -12,6 +12,7 @@
  * tree searches make them, ask about each shared step once. */
 import { createHash } from 'node:crypto';
 import { BackendError } from '../model/errors';
+import { metered } from '../model/metered';
 import type { ChatMessage, GenerateRequest, ModelBackend, TokenAlternative, TokenLogprob } from '../model/types';
 import { withRetries } from './retry';
 import type { ChainToScore, Scorer, ScorerIO } from './types';
@@ -158,19 +159,12 @@ class JudgeScorer implements Scorer {
   /** One request in a slot of the run, counted with its tokens; transient failures are retried. */
   private ask(request: GenerateRequest, io: ScorerIO): Promise<{ text: string; first?: TokenLogprob }> {
     return withRetries(() => io.run(async (signal) => {
-      io.charge({ requests: 1 });
       let text = '';
       let first: TokenLogprob | undefined;
-      let counted = 0;
-      for await (const chunk of this.opts.backend.generate(request, signal)) {
+      for await (const chunk of metered(this.opts.backend.generate(request, signal), io)) {
         if (chunk.kind === 'delta') {
-          const n = chunk.tokens?.length ?? 1;
-          counted += n;
-          io.charge({ completionTokens: n });
           text += chunk.text;
           first ??= chunk.tokens?.[0];
-        } else {
-          io.charge({ promptTokens: chunk.promptTokens, completionTokens: Math.max(0, (chunk.completionTokens ?? counted) - counted) });
         }
       }
       return { text, first };

@@ -14,6 +14,7 @@ import { storedTokens } from '../trace/tokens';
 import type { TreeNode } from '../trace/tree';
 import { sleep } from './pool';
 import { solveMessages } from './prompt';
+import { metered } from '../model/metered';
 import type { Scheduler } from './scheduler';
 import { StepStream, type CutStep } from './stepStream';
 
@@ -221,7 +222,6 @@ export class SearchContext {
     let parent = from;
     let stepStarted = Date.now();
     let stream = new StepStream();
-    let counted = 0;
     const add = ({ text, tokens }: CutStep, stopReason?: StopReason) => {
       const id = `${opts.lane}.${next++}`;
       const now = Date.now();
@@ -257,19 +257,13 @@ export class SearchContext {
       };
       stream = new StepStream();
       if (injecting) stream.push(opts.inject ?? '');
-      counted = 0;
-      this.scheduler.charge({ requests: 1 });
       try {
         let stopReason: StopReason | undefined;
-        for await (const chunk of this.backend.generate(request, signal)) {
+        for await (const chunk of metered(this.backend.generate(request, signal), this.scheduler)) {
           if (chunk.kind === 'delta') {
-            const n = chunk.tokens?.length ?? 1;
-            counted += n;
-            this.scheduler.charge({ completionTokens: n });
             for (const cut of stream.push(chunk.text, chunk.tokens)) add(cut);
           } else {
             stopReason = chunk.stopReason;
-            this.scheduler.charge({ promptTokens: chunk.promptTokens, completionTokens: (chunk.completionTokens ?? counted) - counted });
             const last = stream.flush();
             if (last) add(last, chunk.stopReason);
           }

@@ -20,6 +20,7 @@ export interface Totals {
 export type StopCause = { kind: 'cancelled' } | { kind: 'budget'; message: string };
 
 import { CancelledError } from '../model/errors';
+import type { Usage } from '../model/metered';
 
 export class Scheduler {
   readonly totals: Totals = { promptTokens: 0, completionTokens: 0, requests: 0 };
@@ -62,7 +63,7 @@ export class Scheduler {
   /** Counts a request as it is sent, and tokens as a generation reports them. Past the token budget
    * everything stops at once; past the request budget no request is sent (this one throws
    * `CancelledError`) but those in flight finish. */
-  charge(usage: { requests?: number; promptTokens?: number; completionTokens?: number }): void {
+  charge(usage: Usage): void {
     if (usage.requests && this.budget.maxRequests !== undefined && this.totals.requests + usage.requests > this.budget.maxRequests) {
       this.stop({ kind: 'budget', message: `request budget of ${this.budget.maxRequests} reached` }, false);
     }
