@@ -19,6 +19,7 @@ import { e2eOutputDir, repoRoot } from './support/paths';
 import { solveUserSettings } from './support/scenario';
 import { withWorkbench } from './support/withWorkbench';
 import { e2eSuite, skip } from './support/suite';
+import { waitFor } from './support/waitFor';
 
 
 const FIXTURE = join(repoRoot, 'test/fixtures/runs/annotated.run.jsonl');
@@ -161,12 +162,3 @@ describe('Annotated chain documents in a real VS Code (code-server + Chromium)',
     );
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-}

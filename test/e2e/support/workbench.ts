@@ -21,6 +21,10 @@ const selectors = {
   editorOverlay: '.editor-group-container.active .monaco-editor .view-overlays .cdr',
   editorGlyph: '.editor-group-container.active .monaco-editor .glyph-margin-widgets .cgmr',
   editorCodeLens: '.editor-group-container.active .monaco-editor .codelens-decoration a',
+  // Diagnostics are drawn as overlay decorations named by severity (squiggly-error, -warning, -info).
+  editorSquiggle: '.editor-group-container.active .monaco-editor .view-overlays .cdr[class*="squiggly-"]',
+  notificationItem: '.notifications-toasts .notification-list-item',
+  notificationButton: '.notification-list-item-buttons-container .monaco-button',
   hover: '.monaco-hover:not(.hidden) .monaco-hover-content',
   themePickerInput: '.quick-input-widget .quick-input-box input[placeholder*="Color Theme"]',
   cursorPosition: '#status\\.editor\\.selection',
@@ -227,6 +231,35 @@ export class Workbench {
   async codeLenses(): Promise<{ title: string; top: number }[]> {
     const lenses = await this.page.locator(selectors.editorCodeLens).evaluateAll((els) => els.map((el) => ({ title: el.textContent ?? '', top: el.getBoundingClientRect().top })));
     return lenses.sort((a, b) => a.top - b.top);
+  }
+
+  /** The diagnostics squiggles drawn in the active editor: their severity and where they are. */
+  async squiggles(): Promise<({ severity: string } & Box)[]> {
+    return this.page.locator(selectors.editorSquiggle).evaluateAll((els) => els.map((el) => {
+      const r = el.getBoundingClientRect();
+      const severity = /squiggly-(\w+)/.exec(el.className)?.[1] ?? '';
+      return { severity, x: r.x, y: r.y, width: r.width, height: r.height };
+    }));
+  }
+
+  /** The text of the editor line that contains `needle`, as drawn (inlay hints included). */
+  async lineText(needle: string): Promise<string | undefined> {
+    const lines = await this.page.locator(selectors.editorLine).allTextContents();
+    return lines.map((text) => text.replace(/\u00a0/g, ' ')).find((text) => text.includes(needle));
+  }
+
+  /** Types at the cursor as a user does. */
+  async type(text: string): Promise<void> {
+    await this.page.keyboard.type(text);
+  }
+
+  async press(key: string): Promise<void> {
+    await this.page.keyboard.press(key);
+  }
+
+  /** Clicks the button labelled `label` on the notification matching `pattern`. */
+  async clickNotificationButton(pattern: RegExp, label: string, timeoutMs = COMMAND_TIMEOUT_MS): Promise<void> {
+    await this.page.locator(selectors.notificationItem, { hasText: pattern }).locator(selectors.notificationButton, { hasText: label }).first().click({ timeout: timeoutMs });
   }
 
   /** Clicks the CodeLens titled `title` that belongs to a line: the nearest one drawn above it. */
