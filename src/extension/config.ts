@@ -7,6 +7,8 @@ export interface Settings {
   model: string;
   strategy: 'cot' | 'majority';
   samples: number;
+  /** Estimate Difficulty: chains of the pilot run. */
+  pilotSamples: number;
   temperature: number;
   maxTokens: number;
   concurrency: number;
@@ -34,6 +36,7 @@ export function readSettings(scope?: vscode.Uri): Settings {
     model: (c.get<string>('model') ?? '').trim(),
     strategy: strategy === 'cot' ? 'cot' : 'majority',
     samples: clampInt(c.get('samples'), 1, 256, 8),
+    pilotSamples: clampInt(c.get('pilotSamples'), 2, 64, 8),
     temperature: typeof temperature === 'number' && temperature >= 0 ? Math.min(temperature, 2) : 0.7,
     maxTokens: clampInt(c.get('maxTokens'), 16, 1_000_000, 2048),
     concurrency: clampInt(c.get('concurrency'), 1, 64, 2),

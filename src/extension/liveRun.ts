@@ -1,6 +1,7 @@
-/** What Solve, Search… and Resume Run share: the workspace-trust gate, a progress notification whose
- * Cancel aborts the streams (the partial run stays on disk), live growth in the tree, and the message
- * that says how the run ended. */
+/** What Solve, Search…, Resume Run and Estimate Difficulty share: the workspace-trust gate, a progress
+ * notification whose Cancel aborts the streams (the partial run stays on disk), live growth in the
+ * tree, the problem's last-run result for the language server, and the message that says how the run
+ * ended. */
 import * as vscode from 'vscode';
 import type { ModelBackend } from '../core/model/types';
 import { executeRun } from '../core/search/run';
@@ -10,6 +11,7 @@ import type { RunEndedEvent, RunEvent } from '../core/trace/schema';
 import type { RunTree } from '../core/trace/tree';
 import { reportBackendError } from './backend';
 import type { ExtensionContext } from './context';
+import { problemRunResult } from './problems/runResult';
 import { runSummary } from './runSummary';
 
 /** Generation sends problem text to a server: only from a trusted workspace. */
@@ -40,14 +42,22 @@ export interface LiveRun {
   prepare(signal: AbortSignal): Promise<PreparedRun>;
   /** The problem file, so its last run can be found again. */
   problem?: vscode.Uri;
+  /** false: the caller says how a completed run went (Estimate Difficulty's estimate). */
+  announceCompletion?: boolean;
 }
 
-export async function runLive(ctx: ExtensionContext, run: LiveRun): Promise<void> {
+export interface RunOutcome {
+  tree: RunTree;
+  ended: RunEndedEvent;
+}
+
+/** The run's outcome, or undefined when it could not start or run (the error is reported). */
+export async function runLive(ctx: ExtensionContext, run: LiveRun): Promise<RunOutcome | undefined> {
   // The progress notification closes when the run ends; the outcome is reported after it, so the
   // two never stand on screen together.
   const outcome = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: run.title, cancellable: true },
-    async (progress, token): Promise<{ ended: RunEndedEvent; summary: string } | { error: unknown }> => {
+    async (progress, token): Promise<RunOutcome & { summary: string } | { error: unknown }> => {
       const controller = new AbortController();
       const cancel = token.onCancellationRequested(() => controller.abort());
       try {
@@ -68,10 +78,15 @@ export async function runLive(ctx: ExtensionContext, run: LiveRun): Promise<void
           recorder.close();
           ctx.tree.flush();
         });
-        if (run.problem) ctx.runs.remember(run.problem, run.outFile);
+        const problem = run.problem?.toString() ?? ctx.runs.problemOf(run.outFile);
+        if (problem) {
+          const result = problemRunResult(recorder.tree, ended, { uri: problem, runFile: run.outFile, finishedAt: new Date() });
+          await ctx.runs.remember(result);
+          ctx.sendRunResults([result]);
+        }
         const summary = runSummary(recorder.tree, ended, strategyNamed(recorder.header.strategy.name).title);
         ctx.log.info(`Run ${ended.status}: ${summary}; ${ended.totals.completionTokens} tokens in ${(ended.totals.wallMs / 1000).toFixed(1)}s; saved to ${run.outFile}`);
-        return { ended, summary };
+        return { tree: recorder.tree, ended, summary };
       } catch (error) {
         return { error };
       } finally {
@@ -81,18 +96,20 @@ export async function runLive(ctx: ExtensionContext, run: LiveRun): Promise<void
   );
   if ('error' in outcome) {
     await reportBackendError(outcome.error, ctx.log);
-    return;
+    return undefined;
   }
-  const { ended, summary } = outcome;
+  const { tree, ended, summary } = outcome;
   const openFile = 'Open Run File';
   const resume = 'Resume';
   let pick: string | undefined;
-  if (ended.status === 'completed') pick = await vscode.window.showInformationMessage(`Reasonscope: ${summary}.`, openFile);
-  else if (ended.status === 'cancelled') pick = await vscode.window.showWarningMessage(`Reasonscope: cancelled; the partial run is saved (${summary}).`, resume, openFile);
+  if (ended.status === 'completed') {
+    if (run.announceCompletion !== false) pick = await vscode.window.showInformationMessage(`Reasonscope: ${summary}.`, openFile);
+  } else if (ended.status === 'cancelled') pick = await vscode.window.showWarningMessage(`Reasonscope: cancelled; the partial run is saved (${summary}).`, resume, openFile);
   else pick = await vscode.window.showErrorMessage(`Reasonscope: the run failed: ${ended.error}`, resume, openFile, 'Show Log');
   if (pick === openFile) await vscode.window.showTextDocument(vscode.Uri.file(run.outFile));
   else if (pick === resume) await vscode.commands.executeCommand('reasonscope.resumeRun', vscode.Uri.file(run.outFile));
   else if (pick === 'Show Log') ctx.log.show();
+  return { tree, ended };
 }
 
 /** Turns run events into notification progress. Strategies that declare `iterations` (MCTS) advance

@@ -1,21 +1,29 @@
 /** Extension entry: wires commands, the tree view, the status bar and the language client. All
  * behaviour lives in the engine (src/core); this layer is glue. */
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import { COMMANDS } from '../server/protocol';
 import { registerChainCommands } from './annotations/commands';
 import { ChainAnnotator } from './annotations/editor';
+import { openBenchmarkProblem } from './benchmarks';
 import { ChainDocuments, CHAIN_SCHEME } from './chainDocuments';
 import { RunHistory, type ExtensionContext } from './context';
-import { startLanguageClient } from './languageClient';
+import { estimateDifficulty } from './difficulty';
+import { ProblemLanguageClient } from './languageClient';
 import { createStatusItem, pickModel, pullModel } from './models';
 import { resumeRunFile } from './resume';
-import { openRun } from './runs';
+import { openLastRun, openRun } from './runs';
 import { searchProblem } from './search';
 import { solveProblem } from './solve';
 import { openTraceFile } from './traces';
 import { TREE_VIEW_ID, TreePanel } from './treePanel';
 
-let client: LanguageClient | undefined;
+let client: ProblemLanguageClient | undefined;
+
+/** A file argument as menus pass it (a Uri) or as the language server's lenses do (the URI's string). */
+function fileArg(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  return typeof arg === 'string' && arg ? vscode.Uri.parse(arg) : undefined;
+}
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Reasonscope', { log: true });
@@ -30,12 +38,16 @@ export function activate(context: vscode.ExtensionContext): void {
     select: (run, nodeId) => void chains.showNode(run, nodeId).catch((err: Error) => failed('show the step', err)),
   });
   const status = createStatusItem();
+  const runs = new RunHistory(context.workspaceState);
+  const problems = new ProblemLanguageClient(context, log, () => runs.all());
+  client = problems;
   const ctx: ExtensionContext = {
     log,
     tree,
-    runs: new RunHistory(context.workspaceState),
+    runs,
     storageDir: context.globalStorageUri.fsPath,
     refreshStatus: status.refresh,
+    sendRunResults: (results) => problems.sendRunResults(results),
   };
   context.subscriptions.push(
     log,
@@ -53,8 +65,11 @@ export function activate(context: vscode.ExtensionContext): void {
     status.item,
     vscode.window.registerWebviewViewProvider(TREE_VIEW_ID, tree),
     vscode.workspace.registerTextDocumentContentProvider(CHAIN_SCHEME, chains),
-    vscode.commands.registerCommand('reasonscope.solve', (uri?: vscode.Uri) => solveProblem(ctx, uri instanceof vscode.Uri ? uri : undefined)),
-    vscode.commands.registerCommand('reasonscope.search', (uri?: vscode.Uri) => searchProblem(ctx, context.workspaceState, uri instanceof vscode.Uri ? uri : undefined)),
+    vscode.commands.registerCommand(COMMANDS.solve, (uri?: unknown) => solveProblem(ctx, fileArg(uri))),
+    vscode.commands.registerCommand(COMMANDS.search, (uri?: unknown) => searchProblem(ctx, context.workspaceState, fileArg(uri))),
+    vscode.commands.registerCommand(COMMANDS.estimateDifficulty, (uri?: unknown) => estimateDifficulty(ctx, fileArg(uri))),
+    vscode.commands.registerCommand(COMMANDS.openLastRun, (uri?: unknown) => openLastRun(ctx, fileArg(uri))),
+    vscode.commands.registerCommand(COMMANDS.openBenchmarkProblem, (file?: unknown, line?: unknown) => openBenchmarkProblem(file, line)),
     vscode.commands.registerCommand('reasonscope.resumeRun', (uri?: vscode.Uri) => resumeRunFile(ctx, uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand('reasonscope.openRun', (uri?: vscode.Uri) => openRun(ctx, uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand('reasonscope.openTrace', (uri?: vscode.Uri) => openTraceFile(ctx, uri instanceof vscode.Uri ? uri : undefined)),
@@ -71,11 +86,11 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   status.refresh();
-  client = startLanguageClient(context, log);
+  problems.start();
   log.info(`Reasonscope ${context.extension.packageJSON.version} activated`);
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.stop();
+  await client?.dispose();
   client = undefined;
 }

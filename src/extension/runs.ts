@@ -42,3 +42,15 @@ export async function askForRunFile(): Promise<vscode.Uri | undefined> {
   });
   return picked?.[0];
 }
+
+/** "Reasonscope: Open Last Run": the problem's last run (Solve, Search…, Estimate Difficulty) in the tree. */
+export async function openLastRun(ctx: ExtensionContext, problem?: vscode.Uri): Promise<void> {
+  const uri = problem ?? vscode.window.activeTextEditor?.document.uri;
+  const last = uri && ctx.runs.last(uri);
+  if (!last) {
+    const name = uri ? path.basename(uri.path) : 'this problem';
+    void vscode.window.showInformationMessage(`Reasonscope: ${name} has no run in this workspace yet. Run ▶ Solve first.`);
+    return;
+  }
+  await openRun(ctx, vscode.Uri.file(last.runFile));
+}

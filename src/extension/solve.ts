@@ -5,11 +5,11 @@ import { buildSpec } from '../core/search/run';
 import { defaultRunFileName, prepareRun } from '../core/search/startRun';
 import type * as vscode from 'vscode';
 import { currentBackend } from './backend';
-import { readSettings } from './config';
+import { readSettings, type Settings } from './config';
 import type { ExtensionContext } from './context';
-import { requireTrust, runLive } from './liveRun';
+import { requireTrust, runLive, type RunOutcome } from './liveRun';
 import { pickModel } from './models';
-import { problemRef, problemSource, runsFolder } from './problemSource';
+import { problemRef, problemSource, runsFolder, type ProblemSource } from './problemSource';
 
 export async function solveProblem(ctx: ExtensionContext, uri?: vscode.Uri): Promise<void> {
   if (!(await requireTrust())) return;
@@ -18,26 +18,46 @@ export async function solveProblem(ctx: ExtensionContext, uri?: vscode.Uri): Pro
   const settings = readSettings(source.document.uri);
   const model = settings.model || (await pickModel(ctx, 'Pick the model to solve with'));
   if (!model) return;
+  await sampleProblem(ctx, source, { settings, model, strategy: settings.strategy, samples: settings.samples, title: `Reasonscope: solving with ${model}` });
+}
+
+export interface Sampling {
+  settings: Settings;
+  model: string;
+  strategy: Settings['strategy'];
+  /** Chains of the majority strategy. */
+  samples: number;
+  /** The progress notification's title. */
+  title: string;
+  /** The run file's name part after the problem's (default: the strategy). */
+  runName?: string;
+  announceCompletion?: boolean;
+}
+
+/** A Solve-style run (one chain, or a majority vote) of the problem through `runLive`: Solve Problem
+ * with the settings' strategy, Estimate Difficulty's pilot with its own number of chains. */
+export function sampleProblem(ctx: ExtensionContext, source: ProblemSource, s: Sampling): Promise<RunOutcome | undefined> {
   const backend = currentBackend();
-  const outFile = path.join(runsFolder(ctx, source.document.uri, settings.runsFolder), defaultRunFileName(source.stem, settings.strategy));
-  ctx.log.info(`Solving ${source.document.uri.fsPath} with ${model} at ${backend.host} (${settings.strategy}, n=${settings.samples})`);
-  await runLive(ctx, {
-    title: `Reasonscope: solving with ${model}`,
+  const outFile = path.join(runsFolder(ctx, source.document.uri, s.settings.runsFolder), defaultRunFileName(source.stem, s.runName ?? s.strategy));
+  ctx.log.info(`${s.title}: ${source.document.uri.fsPath} at ${backend.host} (${s.strategy}${s.strategy === 'majority' ? `, n=${s.samples}` : ''})`);
+  return runLive(ctx, {
+    title: s.title,
     label: source.stem,
     backend,
     outFile,
     problem: source.document.uri,
+    announceCompletion: s.announceCompletion,
     prepare: (signal) => prepareRun({
       backend,
       outFile,
       problem: problemRef(source),
       spec: buildSpec({
-        strategy: settings.strategy,
-        params: settings.strategy === 'majority' ? { n: settings.samples } : {},
-        model,
-        sampling: { temperature: settings.strategy === 'cot' ? 0 : settings.temperature, topP: 0.95, maxTokens: settings.maxTokens },
-        concurrency: settings.concurrency,
-        logprobs: settings.logprobs,
+        strategy: s.strategy,
+        params: s.strategy === 'majority' ? { n: s.samples } : {},
+        model: s.model,
+        sampling: { temperature: s.strategy === 'cot' ? 0 : s.settings.temperature, topP: 0.95, maxTokens: s.settings.maxTokens },
+        concurrency: s.settings.concurrency,
+        logprobs: s.settings.logprobs,
         topLogprobs: 5,
       }),
     }, signal),
