@@ -26,8 +26,6 @@ export class ProblemLanguageClient implements vscode.Disposable {
         { scheme: 'file', pattern: '**/*.jsonl' },
       ],
       initializationOptions,
-      // The server pulls `reasonscope.problems` through workspace/configuration; this notifies it of changes.
-      synchronize: { configurationSection: 'reasonscope.problems' },
       outputChannel: log,
     };
     this.client = new LanguageClient('reasonscope.problems', 'Reasonscope Problems', server, options);
