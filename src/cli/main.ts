@@ -4,6 +4,7 @@ import { SCORER_KINDS } from '../core/reward';
 import { STRATEGIES } from '../core/search/strategies';
 import { REASONSCOPE_VERSION } from '../core/version';
 import { UsageError } from './args';
+import { checkCommand } from './check';
 import { gradeCommand } from './grade';
 import { convertCommand } from './convert';
 import { evalCommand } from './eval';
@@ -27,6 +28,7 @@ Usage:
   reasonscope convert <in.jsonl | file.problem.md | folder> <out.jsonl | folder> [--force]
   reasonscope import <file | folder> [--format F] [--list | --record N [--out FILE] | --all --out DIR]
   reasonscope inspect <run.jsonl | trace file | folder> [--record N] [--probe] [--critical] [--importance] [--budget N] [--json] [--write]
+  reasonscope check <file.problem.md | set.jsonl | folder>… [--json] [--no-duplicates] [--duplicates set.jsonl]… [--threshold T]
 
 Solve options (model and sampling options apply to search and eval too):
   -m, --model NAME        model to sample from (default: $REASONSCOPE_MODEL or qwen2.5:1.5b)
@@ -103,6 +105,14 @@ Grade: one JSONL verdict per pair on stdout, a summary on stderr (accuracy when 
   --last-number           with --extract, fall back to the last number in the text
   --time-limit MS         per comparison (default 1000); past it the pair counts as not equal
 
+Check: the editor's problem checks (YAML/JSON, answers, LaTeX, math delimiters, braces, near-duplicates of
+MATH-500 problems) over *.problem.md files and JSONL problem sets; folders are searched for both.
+  Prints path:line:col: severity code: message and a summary; exit code 1 when any error is found.
+  --json                  all findings as one JSON object
+  --no-duplicates         skip the contamination check
+  --duplicates FILE       check against this JSONL problem set too, besides MATH-500 (repeatable)
+  --threshold T           similarity from which a statement is a near-duplicate (0–1, default 0.8)
+
 Server options (all commands):
   --host URL              model server (default: $OLLAMA_HOST, else http://127.0.0.1:11434)
   --backend ollama|openai an OpenAI-compatible server (vLLM, llama-server, LM Studio) needs --host
@@ -150,6 +160,8 @@ async function main(argv: string[]): Promise<number> {
       return importCommand(rest, controller.signal);
     case 'inspect':
       return inspectCommand(rest, controller.signal);
+    case 'check':
+      return checkCommand(rest);
     default:
       throw new UsageError(`unknown command "${command}"; try: reasonscope --help`);
   }
