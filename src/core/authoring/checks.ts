@@ -27,14 +27,9 @@ function checkUnit(doc: ProblemDocument, unit: ProblemUnit, options: CheckOption
   const out: Finding[] = errors.map(({ code, message, span }) => ({ code, severity: 'error', span, message }));
   // A line that is not a record has nothing more to check.
   if (errors.some((e) => e.code === 'not-json')) return out;
-  const quote = doc.kind === 'problem-set' ? (s: string) => JSON.stringify(s) : (s: string) => s;
-  if (doc.kind === 'problem') out.push(...unknownKeyFindings(unit));
-  out.push(...badValueFindings(unit, quote));
-  out.push(...missingAnswerFindings(doc, unit));
-  if (unit.answer) {
-    out.push(...answerFindings(unit, unit.answer));
-    if (unit.answer.text.trim()) out.push(...answerMathFindings(unit.answer));
-  }
+  // Keys and values read from broken front matter would only give confusing findings (and fixes that
+  // write into YAML that does not parse): the syntax comes first.
+  if (!errors.length) out.push(...fieldFindings(doc, unit));
   if (!unit.statement.text.trim()) {
     const empty = emptyProblem(doc, unit);
     if (empty) out.push(empty);
@@ -43,6 +38,17 @@ function checkUnit(doc: ProblemDocument, unit: ProblemUnit, options: CheckOption
   out.push(...statementMathFindings(unit.statement, encoderFor(doc)));
   const duplicate = nearDuplicate(unit, options);
   if (duplicate) out.push(duplicate);
+  return out;
+}
+
+function fieldFindings(doc: ProblemDocument, unit: ProblemUnit): Finding[] {
+  const quote = doc.kind === 'problem-set' ? (s: string) => JSON.stringify(s) : (s: string) => s;
+  const out = doc.kind === 'problem' ? unknownKeyFindings(unit) : [];
+  out.push(...badValueFindings(unit, quote), ...missingAnswerFindings(doc, unit));
+  if (unit.answer) {
+    out.push(...answerFindings(unit, unit.answer));
+    if (unit.answer.text.trim()) out.push(...answerMathFindings(unit.answer));
+  }
   return out;
 }
 

@@ -55,10 +55,21 @@ export function parseFrontMatter(text: string, block: FrontMatterBlock): ParsedF
   const source = text.slice(base, block.contentSpan.end);
   const doc = parseDocument(source, { prettyErrors: false });
   const at = (from: number, to: number): Span => ({ start: base + from, end: base + Math.max(from, to) });
+  // yaml marks some errors with an empty range (at the end of the input): widen it to the nearest
+  // visible character, or an editor could not show it.
+  const errorSpan = (from: number, to: number): Span => {
+    const end = Math.min(to, source.length);
+    const start = Math.min(from, end);
+    if (start < end) return at(start, end);
+    if (end < source.length && !/\s/.test(source[end])) return at(end, end + 1);
+    let last = end;
+    while (last > 0 && /\s/.test(source[last - 1])) last--;
+    return last > 0 ? at(last - 1, last) : at(end, end);
+  };
   const errors: ReadError[] = doc.errors.map((e) => ({
     code: 'yaml-syntax',
     message: `Front matter is not valid YAML: ${e.message.split('\n')[0]}`,
-    span: at(Math.min(e.pos[0], source.length), Math.min(e.pos[1], source.length)),
+    span: errorSpan(e.pos[0], e.pos[1]),
   }));
   const fields: Field[] = [];
   const texts = new Map<string, MappedText>();
