@@ -1,7 +1,9 @@
 /** What the extension and the problem-file language server say to each other beyond standard LSP.
  * Both sides import these names; neither imports `vscode` here. */
 
-/** Commands the server's CodeLens and code actions invoke; the extension registers them. */
+/** Commands the server's CodeLens and code actions invoke; the extension registers them. The lens
+ * commands (solve, search, estimateDifficulty, openLastRun) receive one argument: the problem file's
+ * URI as a string (LSP form, e.g. `file:///…/sum.problem.md`), not a `vscode.Uri`. */
 export const COMMANDS = {
   solve: 'reasonscope.solve',
   search: 'reasonscope.search',
