@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { parseProblemFile } from '../../src/core/problem/problemFile';
-import { checkProblemText } from '../../src/server/diagnostics';
+import { checkProblemDocument } from '../../src/core/authoring/checks';
+import { parseProblemDocument } from '../../src/core/authoring/problemDocument';
 
 const file = `---
 id: test/algebra/2584.json
@@ -33,12 +34,15 @@ test('broken files say what is wrong and where', () => {
   assert.throws(() => parseProblemFile('---\nanswer: [3\n---\nWhat?'), /line \d+: front matter is not valid YAML/);
 });
 
-test('diagnostics: YAML errors on their line, a missing answer as information', () => {
-  const [bad] = checkProblemText('---\nid: a\nanswer: [3\n---\nWhat is $x$?');
+test('checks: YAML errors on their line, a missing answer, a well-formed file clean', () => {
+  const check = (text: string) => checkProblemDocument(parseProblemDocument(text, 'p.problem.md'), {});
+  const broken = '---\nid: a\nanswer: [3\n---\nWhat is $x$?';
+  const [bad] = check(broken);
   assert.equal(bad.severity, 'error');
-  assert.ok(bad.line >= 1 && bad.line <= 3, `line ${bad.line}`);
-  const noAnswer = checkProblemText('---\nid: a\n---\nWhat is $x$?');
-  assert.deepEqual(noAnswer.map((d) => d.severity), ['info']);
+  const line = broken.slice(0, bad.span.start).split('\n').length - 1;
+  assert.ok(line >= 1 && line <= 3, `line ${line}`);
+  const noAnswer = check('---\nid: a\n---\nWhat is $x$?');
+  assert.deepEqual(noAnswer.map((f) => f.code), ['missing-answer']);
   assert.match(noAnswer[0].message, /answer/);
-  assert.deepEqual(checkProblemText(file), []);
+  assert.deepEqual(check(file), []);
 });
