@@ -1,0 +1,288 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, test } from 'node:test';
+import type { CodeAction, CodeLens, CompletionItem, Diagnostic, DocumentDiagnosticReport, Hover, InlayHint, MarkupContent, TextEdit } from 'vscode-languageserver/node';
+import { COMMANDS, PROBLEM_RUN_RESULTS, type ProblemRunResult } from '../../src/server/protocol';
+import { CancellationTokenSource, LspClient, pathUri, PULL_CLIENT, PUSH_CLIENT, type StartOptions } from '../support/lspClient';
+
+const MATH500 = path.resolve(__dirname, '../../media/samples/math500.jsonl');
+const BENCHMARKS = { benchmarks: [{ name: 'MATH-500', path: MATH500 }] };
+
+/** MATH-500's test/algebra/2584 with planted mistakes: a misspelt key, `\dfrac` in the answer, an unclosed `$`. */
+const PLANTED = `---
+id: drafts/rational-sum-variant
+answer: \\dfrac{14}{3}
+levle: 3
+subject: Algebra
+---
+
+# Rational function sum
+
+If $f(x) = \\frac{3x-2}{x-2}$, what is the value of $f(-2) +f(-1)+f(0)$? Express your answer as a common fraction.
+
+Hint: the sum lies between $4 and 5.
+`;
+const URI = 'file:///work/drafts/rational-sum.problem.md';
+
+const clients: LspClient[] = [];
+async function start(options: StartOptions = {}): Promise<LspClient> {
+  const client = await LspClient.start(options);
+  clients.push(client);
+  return client;
+}
+after(() => clients.forEach((c) => c.kill()));
+
+async function pull(client: LspClient, uri = URI): Promise<Diagnostic[]> {
+  const report = await client.request<DocumentDiagnosticReport>('textDocument/diagnostic', { textDocument: { uri } });
+  assert.equal(report.kind, 'full');
+  return report.kind === 'full' ? report.items : [];
+}
+
+const codes = (ds: Diagnostic[]) => ds.map((d) => d.code).sort();
+const markdownOf = (h: Hover | null) => (h?.contents as MarkupContent | undefined)?.value ?? '';
+const labels = (items: CompletionItem[] | null) => (items ?? []).map((i) => i.label);
+
+function applyEdits(client: LspClient, uri: string, edits: TextEdit[]): Promise<unknown> {
+  return client.change(uri, edits.map((e) => ({ range: e.range, text: e.newText })));
+}
+
+test('a pull client is offered pull diagnostics and every feature; a push client gets diagnostics pushed per version', async () => {
+  const puller = await start({ capabilities: PULL_CLIENT });
+  const caps = puller.initializeResult.capabilities;
+  assert.deepEqual(caps.diagnosticProvider, { interFileDependencies: false, workspaceDiagnostics: false });
+  assert.equal(caps.textDocumentSync, 2); // incremental
+  assert.equal(caps.hoverProvider, true);
+  assert.deepEqual(caps.completionProvider?.triggerCharacters, ['\\', ':', ' ']);
+  assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix'] });
+  assert.ok(caps.codeLensProvider && caps.inlayHintProvider);
+
+  const pusher = await start({ capabilities: PUSH_CLIENT });
+  assert.equal(pusher.initializeResult.capabilities.diagnosticProvider, undefined);
+  await pusher.open(URI, PLANTED);
+  const pushed = await pusher.pushedDiagnostics(URI);
+  assert.ok(codes(pushed.diagnostics).includes('unknown-key'));
+  await pusher.close(URI);
+  assert.deepEqual((await pusher.pushedDiagnosticsWhere(URI, (p) => p.diagnostics.length === 0)).diagnostics, []);
+  assert.equal(await pusher.stop(), 0, pusher.stderr);
+  assert.equal(await puller.stop(), 0, puller.stderr);
+});
+
+test('planted mistakes are reported with their exact ranges and codes, the near-duplicate linked to its MATH-500 line', async () => {
+  const client = await start({ initializationOptions: BENCHMARKS });
+  await client.open(URI, PLANTED);
+  const items = await pull(client);
+  assert.deepEqual(codes(items), ['near-duplicate', 'prefer-frac', 'unbalanced-math', 'unknown-key']);
+  const at = (code: string) => items.find((d) => d.code === code)!;
+  assert.deepEqual(at('unknown-key').range, { start: client.positionOf(URI, 'levle'), end: client.positionOf(URI, 'levle', 5) });
+  assert.deepEqual(at('prefer-frac').range.start, client.positionOf(URI, '\\dfrac'));
+  assert.deepEqual(at('unbalanced-math').range.start, client.positionOf(URI, '$4'));
+  assert.equal(at('unbalanced-math').severity, 1);
+  assert.ok(items.every((d) => d.source === 'reasonscope'));
+  const duplicate = at('near-duplicate');
+  assert.deepEqual(duplicate.range.start, client.positionOf(URI, '# Rational'));
+  assert.equal(duplicate.relatedInformation?.[0].location.uri, pathUri(MATH500));
+  assert.equal(duplicate.relatedInformation?.[0].location.range.start.line, 2); // the record on line 3
+  assert.match(duplicate.message, /MATH-500 test\/algebra\/2584\.json/);
+});
+
+test('incremental edits update the diagnostics, pulled and pushed', async () => {
+  const client = await start({ initializationOptions: BENCHMARKS });
+  await client.open(URI, PLANTED);
+  assert.ok(codes(await pull(client)).includes('unknown-key'));
+  const levle = client.doc(URI).getText().indexOf('levle');
+  await client.replace(URI, levle, levle + 5, 'level');
+  assert.ok(!codes(await pull(client)).includes('unknown-key'));
+  const dollar = client.doc(URI).getText().indexOf('$4');
+  await client.replace(URI, dollar, dollar + 1, ''); // `4 and 5.`: the math is balanced now
+  assert.deepEqual(codes(await pull(client)), ['near-duplicate', 'prefer-frac']);
+
+  const pusher = await start({ capabilities: PUSH_CLIENT, initializationOptions: BENCHMARKS });
+  await pusher.open(URI, PLANTED);
+  await pusher.pushedDiagnostics(URI);
+  // Two edits in one change event, as an editor sends a multi-cursor edit: applied in order.
+  const text = pusher.doc(URI).getText();
+  await pusher.change(URI, [
+    { range: { start: pusher.doc(URI).positionAt(text.indexOf('$4')), end: pusher.doc(URI).positionAt(text.indexOf('$4') + 1) }, text: '' },
+    { range: { start: pusher.positionOf(URI, 'levle'), end: pusher.positionOf(URI, 'levle', 5) }, text: 'level' },
+  ]);
+  const after = await pusher.pushedDiagnostics(URI);
+  assert.equal(after.version, 2);
+  assert.deepEqual(codes(after.diagnostics), ['near-duplicate', 'prefer-frac']);
+});
+
+test('hover: the answer as the grader reads it; the title with the benchmark twin and how to run it', async () => {
+  const client = await start({ initializationOptions: BENCHMARKS });
+  await client.open(URI, PLANTED);
+  const answer = markdownOf(await client.request<Hover>('textDocument/hover', { textDocument: { uri: URI }, position: client.positionOf(URI, 'frac{14', 2) }));
+  assert.match(answer, /14\/3/);
+  assert.match(answer, /`\\frac\{14\}\{3\}`/);
+  assert.match(answer, /a number/);
+  assert.match(answer, /dfrac/); // the prefer-frac note
+
+  const title = markdownOf(await client.request<Hover>('textDocument/hover', { textDocument: { uri: URI }, position: client.positionOf(URI, 'function sum') }));
+  assert.match(title, /Near-duplicate of MATH-500 test\/algebra\/2584\.json/);
+  assert.match(title, /f\(x\) = \(3x-2\)\/\(x-2\)/); // the benchmark statement, as plain text
+  assert.match(title, /Not run yet.*▶ Solve/);
+
+  const prose = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: URI }, position: client.positionOf(URI, 'Express') });
+  assert.equal(prose, null);
+
+  const unreadable = 'file:///work/drafts/pair.problem.md';
+  await client.open(unreadable, '---\nanswer: (0, 1]\n---\nSolve $x^2 < x$.\n');
+  assert.match(markdownOf(await client.request<Hover>('textDocument/hover', { textDocument: { uri: unreadable }, position: client.positionOf(unreadable, '0, 1') })), /an interval/);
+});
+
+test('completion: missing front-matter keys, the values of subject, level and difficulty, LaTeX commands in math only', async () => {
+  const client = await start();
+  const uri = 'file:///work/drafts/new.problem.md';
+  await client.open(uri, '---\nanswer: 3\nsubject: \nlevel: \ndifficulty: \nso\n---\n\nWhat is $\\fr$? And \\fr in prose.\n');
+  const complete = (position: { line: number; character: number }) => client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position });
+
+  const keys = await complete({ line: 5, character: 2 });
+  assert.ok(labels(keys).includes('source') && labels(keys).includes('id') && labels(keys).includes('tags'));
+  assert.ok(!labels(keys).includes('answer') && !labels(keys).includes('subject'), 'keys already present are not offered');
+  const source = keys.find((k) => k.label === 'source')!;
+  assert.deepEqual(source.textEdit, { range: { start: { line: 5, character: 0 }, end: { line: 5, character: 2 } }, newText: 'source: ' });
+  assert.ok(source.documentation);
+
+  assert.deepEqual(labels(await complete({ line: 2, character: 9 })).slice(0, 2), ['Algebra', 'Counting & Probability']);
+  assert.ok(labels(await complete({ line: 2, character: 9 })).includes('Number Theory'));
+  assert.deepEqual(labels(await complete({ line: 3, character: 7 })), ['1', '2', '3', '4', '5']);
+  assert.deepEqual(labels(await complete({ line: 4, character: 12 })), ['easy', 'medium', 'hard']);
+
+  const math = await complete(client.positionOf(uri, '\\fr$', 3));
+  const frac = math.find((i) => i.label === '\\frac')!;
+  assert.equal(frac.insertTextFormat, 2); // snippet
+  assert.deepEqual(frac.textEdit, { range: { start: client.positionOf(uri, '\\fr$'), end: client.positionOf(uri, '\\fr$', 3) }, newText: '\\\\frac{$1}{$2}' });
+  for (const name of ['\\sqrt', '\\cdot', '\\pi', '\\le', '\\boxed', '\\binom', '\\left(', '\\begin{pmatrix}']) assert.ok(labels(math).includes(name), name);
+  assert.ok(math.length >= 80, `${math.length} commands`);
+
+  assert.deepEqual(await complete(client.positionOf(uri, '\\fr in', 3)), []);
+  assert.deepEqual(await complete(client.positionOf(uri, 'What', 2)), []);
+});
+
+test('code actions: the fix removes the finding; a near-duplicate opens the benchmark record', async () => {
+  const client = await start({ initializationOptions: BENCHMARKS });
+  await client.open(URI, PLANTED);
+  const diagnostics = await pull(client);
+  const unknown = diagnostics.find((d) => d.code === 'unknown-key')!;
+  const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: URI }, range: unknown.range, context: { diagnostics: [unknown] } });
+  const rename = actions.find((a) => a.title === 'Rename to `level`')!;
+  assert.equal(rename.kind, 'quickfix');
+  assert.equal(rename.isPreferred, true);
+  assert.equal(rename.diagnostics?.[0].code, 'unknown-key');
+  await applyEdits(client, URI, rename.edit!.changes![URI]);
+  assert.match(client.doc(URI).getText(), /^level: 3$/m);
+  assert.ok(!codes(await pull(client)).includes('unknown-key'));
+
+  const title = { start: client.positionOf(URI, '# Rational'), end: client.positionOf(URI, '# Rational') };
+  const open = (await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: URI }, range: title, context: { diagnostics: [] } }))
+    .find((a) => a.command?.command === COMMANDS.openBenchmarkProblem)!;
+  assert.equal(open.title, 'Open the duplicate: MATH-500 test/algebra/2584.json');
+  assert.deepEqual(open.command!.arguments, [MATH500, 3]);
+
+  const refactors = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: URI }, range: title, context: { diagnostics: [], only: ['refactor'] } });
+  assert.deepEqual(refactors, []);
+});
+
+function runOf(statement: string, overrides: Partial<ProblemRunResult> = {}): ProblemRunResult {
+  return {
+    uri: URI, statement, runFile: '/work/.reasonscope/runs/rational-sum.run.jsonl', model: 'qwen2.5:1.5b', strategy: 'majority',
+    status: 'completed', answered: 8, correct: 7, majority: '\\frac{14}{3}', majorityCorrect: true, finishedAt: '2025-06-01T10:00:00Z', ...overrides,
+  };
+}
+
+test('lenses on the title pass the document URI; a run result adds "Open last run", an inline result and a title hover', async () => {
+  const client = await start();
+  await client.open(URI, PLANTED);
+  const lenses = () => client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: URI } });
+  const before = await lenses();
+  assert.deepEqual(before.map((l) => [l.command?.title, l.command?.command, l.command?.arguments]), [
+    ['▶ Solve', COMMANDS.solve, [URI]],
+    ['Search…', COMMANDS.search, [URI]],
+    ['Estimate difficulty', COMMANDS.estimateDifficulty, [URI]],
+  ]);
+  assert.equal(before[0].range.start.line, client.positionOf(URI, '# Rational').line);
+
+  const statement = PLANTED.slice(PLANTED.indexOf('# Rational'));
+  const refreshed = Promise.all([client.nextEvent('workspace/inlayHint/refresh'), client.nextEvent('workspace/codeLens/refresh')]);
+  await client.notify(PROBLEM_RUN_RESULTS, { results: [runOf(statement)] });
+  await refreshed;
+  assert.deepEqual((await lenses()).map((l) => l.command?.title), ['▶ Solve', 'Search…', 'Estimate difficulty', 'Open last run']);
+
+  const whole = { start: { line: 0, character: 0 }, end: client.doc(URI).positionAt(client.doc(URI).getText().length) };
+  const hints = () => client.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri: URI }, range: whole });
+  const [hint] = await hints();
+  assert.equal(hint.label, '✓ 7/8 · majority 14/3 · easy for qwen2.5:1.5b');
+  assert.deepEqual(hint.position, { line: 7, character: '# Rational function sum'.length });
+  assert.match(String(hint.tooltip), /rational-sum\.run\.jsonl/);
+  const title = markdownOf(await client.request<Hover>('textDocument/hover', { textDocument: { uri: URI }, position: client.positionOf(URI, 'function sum') }));
+  assert.match(title, /qwen2\.5:1\.5b/);
+  assert.match(title, /Majority answer: 14\/3 — right/);
+  assert.match(title, /easy for qwen2\.5:1\.5b \(7\/8 correct/);
+  assert.doesNotMatch(title, /changed since/);
+
+  // Editing the statement hides the result; undoing the edit brings it back.
+  const at = client.doc(URI).getText().indexOf('common fraction');
+  await client.replace(URI, at, at + 'common'.length, 'reduced');
+  assert.deepEqual(await hints(), []);
+  assert.match(markdownOf(await client.request<Hover>('textDocument/hover', { textDocument: { uri: URI }, position: client.positionOf(URI, 'function sum') })), /changed since this run/);
+  await client.replace(URI, at, at + 'reduced'.length, 'common');
+  assert.equal((await hints())[0]?.label, hint.label);
+
+  // A newer result for the same file replaces the older one.
+  await client.notify(PROBLEM_RUN_RESULTS, { results: [runOf(statement, { status: 'cancelled', answered: 3, correct: 0, majority: '5', majorityCorrect: false })] });
+  await client.nextEvent('workspace/inlayHint/refresh');
+  assert.equal((await hints())[0].label, 'run cancelled · ✗ 0/3 · majority 5 · hard for qwen2.5:1.5b');
+});
+
+test('settings: an extra dataset (relative to the workspace) and the threshold re-check open files; load errors are shown once', async () => {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'reasonscope-lsp-'));
+  fs.writeFileSync(path.join(folder, 'olympiad.jsonl'), `${JSON.stringify({ problem: 'How many positive divisors does 196 have?', answer: '9', unique_id: 'oly/1' })}\n`);
+  const client = await start({ workspaceFolder: folder, settings: { duplicateThreshold: 0.8, duplicateDatasets: [] } });
+  const uri = pathUri(path.join(folder, 'divisors.problem.md'));
+  await client.open(uri, '---\nanswer: 9\n---\nHow many positive divisors does the number 196 have?\n');
+  assert.deepEqual(codes(await pull(client, uri)), []);
+
+  const recheck = async (settings: unknown) => {
+    client.settings = settings;
+    const refreshed = client.nextEvent('workspace/diagnostic/refresh');
+    await client.notify('workspace/didChangeConfiguration', { settings: null });
+    await refreshed;
+    return pull(client, uri);
+  };
+  const found = await recheck({ duplicateThreshold: 0.8, duplicateDatasets: [42, 'olympiad.jsonl', 'missing.jsonl'] });
+  assert.deepEqual(codes(found), ['near-duplicate']);
+  assert.match(found[0].message, /olympiad oly\/1/);
+  const warnings = () => client.received.filter((e) => e.method === 'window/showMessage' || e.method === 'window/showMessageRequest');
+  assert.equal(warnings().length, 1);
+  assert.match(JSON.stringify(warnings()[0].params), /missing\.jsonl/);
+
+  // A threshold above 1 is clamped to 1: only the same statement would count now.
+  assert.deepEqual(codes(await recheck({ duplicateThreshold: 7, duplicateDatasets: ['olympiad.jsonl', 'missing.jsonl'] })), []);
+  assert.equal(warnings().length, 1, 'the same dataset list is not loaded (nor its errors shown) again');
+  assert.deepEqual(codes(await recheck({ duplicateThreshold: 'high', duplicateDatasets: ['olympiad.jsonl', 'missing.jsonl'] })), ['near-duplicate']);
+});
+
+test('a cancelled diagnostics request on a big problem set answers with the cancellation error or in full, and the server keeps answering', async () => {
+  const client = await start({ initializationOptions: BENCHMARKS });
+  const uri = 'file:///work/sets/big.jsonl';
+  const record = (i: number) => JSON.stringify({ problem: `What is $${i} + ${i}$? Give \\frac{a}{b`, answer: i % 7 ? String(2 * i) : '', unique_id: `big/${i}` });
+  await client.open(uri, Array.from({ length: 4000 }, (_, i) => record(i)).join('\n'), 'jsonl');
+  const source = new CancellationTokenSource();
+  const cancelled = client.request<DocumentDiagnosticReport>('textDocument/diagnostic', { textDocument: { uri } }, source).then(
+    (report) => ({ report }),
+    (error: { code?: number }) => ({ error }),
+  );
+  source.cancel();
+  const outcome = await cancelled;
+  const full = await pull(client, uri);
+  assert.equal(full.filter((d) => d.code === 'empty-answer').length, Math.ceil(4000 / 7));
+  if ('error' in outcome) assert.equal(outcome.error.code, -32800); // LSPErrorCodes.RequestCancelled
+  else assert.equal(outcome.report.kind === 'full' && outcome.report.items.length, full.length, 'a complete result, never a partial one');
+  const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 2 } });
+  assert.ok(hover === null || typeof hover === 'object');
+  assert.equal(await client.stop(), 0, client.stderr);
+});
