@@ -12,7 +12,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import * as oniguruma from 'vscode-oniguruma';
-import { INITIAL, Registry, type IGrammar, type IRawGrammar, parseRawGrammar } from 'vscode-textmate';
+import { INITIAL, Registry, type IGrammar, type IGrammarConfiguration, type IRawGrammar, parseRawGrammar } from 'vscode-textmate';
 
 const root = join(__dirname, '..', '..');
 const GRAMMAR = join(root, 'media', 'problem.tmLanguage.json');
@@ -134,7 +134,7 @@ function loadOniguruma(): Promise<void> {
   return onig;
 }
 
-async function loadProblemGrammar(external: (scope: string) => IRawGrammar | null): Promise<IGrammar> {
+async function loadProblemGrammar(external: (scope: string) => IRawGrammar | null, config: IGrammarConfiguration = {}): Promise<IGrammar> {
   await loadOniguruma();
   const registry = new Registry({
     onigLib: Promise.resolve({
@@ -143,7 +143,7 @@ async function loadProblemGrammar(external: (scope: string) => IRawGrammar | nul
     }),
     loadGrammar: async (scope) => (scope === SCOPE ? parseRawGrammar(readFileSync(GRAMMAR, 'utf8'), GRAMMAR) : external(scope)),
   });
-  const grammar = await registry.loadGrammar(SCOPE);
+  const grammar = await registry.loadGrammarWithConfiguration(SCOPE, 1, config);
   assert.ok(grammar, 'the problem grammar loads');
   return grammar;
 }
@@ -360,12 +360,43 @@ function cases(load: () => Promise<IGrammar>): void {
   });
 }
 
+const standIns = (scope: string) => {
+  if (scope === 'text.html.markdown') return standInMarkdown as unknown as IRawGrammar;
+  if (scope === 'source.yaml') return standInYaml as unknown as IRawGrammar;
+  return null;
+};
+
 describe('problem grammar (stand-in Markdown and YAML grammars)', () => {
-  cases(() => loadProblemGrammar((scope) => {
-    if (scope === 'text.html.markdown') return standInMarkdown as unknown as IRawGrammar;
-    if (scope === 'source.yaml') return standInYaml as unknown as IRawGrammar;
-    return null;
-  }));
+  cases(() => loadProblemGrammar(standIns));
+
+  test('bracket pair colouring: ( ) [ ] in math may stay open, as in [0, 1); { } and \\( \\) still pair', async () => {
+    // What VS Code does with the grammar contribution's unbalancedBracketScopes (balanced: '*').
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      contributes: { grammars: { scopeName: string; unbalancedBracketScopes?: string[] }[] };
+    };
+    const contribution = pkg.contributes.grammars.find((g) => g.scopeName === SCOPE);
+    const grammar = await loadProblemGrammar(standIns, {
+      balancedBracketSelectors: ['*'],
+      unbalancedBracketSelectors: contribution?.unbalancedBracketScopes ?? [],
+    });
+    const line = 'On $[0, 1)$ the set $\\{x^{2}\\}$ is \\(f(x)\\) (see [1]).';
+    const { tokens } = grammar.tokenizeLine2(line, INITIAL);
+    const BALANCED_BRACKETS = 1 << 10; // vscode-textmate's EncodedTokenAttributes bit for "brackets here pair"
+    const pairs = (needle: string, nth = 0) => {
+      let at = -1;
+      for (let k = 0; k <= nth; k++) at = line.indexOf(needle, at + 1);
+      let metadata = 0;
+      for (let i = 0; i < tokens.length; i += 2) if (tokens[i] <= at) metadata = tokens[i + 1];
+      return (metadata & BALANCED_BRACKETS) !== 0;
+    };
+    assert.equal(pairs('[0'), false, 'the [ of a half-open interval is not an unclosed bracket');
+    assert.equal(pairs('1)'), false);
+    assert.equal(pairs('\\{'), false, 'an escaped brace is a set delimiter, not a group');
+    assert.equal(pairs('{2}'), true, 'TeX groups pair');
+    assert.equal(pairs('\\('), true, 'math delimiters pair');
+    assert.equal(pairs('(see'), true, 'prose brackets pair');
+    assert.equal(pairs('[1]'), true);
+  });
 });
 
 const real = realGrammarFiles();
