@@ -75,20 +75,26 @@ const ANSWER_KEYS = ['answer', 'gt', 'gt_answer'];
 const ID_KEYS = ['unique_id', 'id', 'idx'];
 
 function parseProblemSet(text: string): ProblemDocument {
-  const lines: { line: number; start: number; end: number }[] = [];
+  const lines = nonEmptyLines(text);
+  // Trace files can be hundreds of megabytes: their first record decides before the rest is split.
+  const firstLine = lines.next();
+  const first = firstLine.done ? undefined : readJsonLine(text, firstLine.value.start, firstLine.value.end);
+  if (firstLine.done || !first || !isProblemRecord(first.value)) return { kind: 'other', text, units: [] };
+  const units = [recordUnit(text, firstLine.value.line, first)];
+  for (const { line, start, end } of lines) units.push(recordUnit(text, line, readJsonLine(text, start, end)));
+  return { kind: 'problem-set', text, units };
+}
+
+function* nonEmptyLines(text: string): Generator<{ line: number; start: number; end: number }> {
   let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   for (let line = 1; start <= text.length; line++) {
     const newline = text.indexOf('\n', start);
     const next = newline < 0 ? text.length : newline;
     const end = text[next - 1] === '\r' ? next - 1 : next;
-    if (text.slice(start, end).trim()) lines.push({ line, start, end });
-    if (newline < 0) break;
+    if (text.slice(start, end).trim()) yield { line, start, end };
+    if (newline < 0) return;
     start = newline + 1;
   }
-  const first = lines[0] && readJsonLine(text, lines[0].start, lines[0].end);
-  if (!first || !isProblemRecord(first.value)) return { kind: 'other', text, units: [] };
-  const units = lines.map(({ line, start: from, end }, i) => recordUnit(text, line, i === 0 ? first : readJsonLine(text, from, end)));
-  return { kind: 'problem-set', text, units };
 }
 
 function recordUnit(text: string, line: number, json: JsonLine): ProblemUnit {
