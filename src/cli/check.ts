@@ -119,9 +119,10 @@ function checkFile(file: string, options: CheckOptions): FileResult | string {
   return { path: file, kind: doc.kind, problems: doc.units.length, findings };
 }
 
-/** Offset → 1-based line and column (UTF-16 code units, as editors and LSP count them). */
+/** Offset → 1-based line and column (UTF-16 code units, as editors and LSP count them). Editors drop a
+ * byte order mark when they read the file, so the first line's columns start after it. */
 function positions(text: string): (offset: number) => { line: number; column: number } {
-  const starts = [0];
+  const starts = [text.charCodeAt(0) === 0xfeff ? 1 : 0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   return (offset) => {
     let lo = 0;
@@ -131,7 +132,7 @@ function positions(text: string): (offset: number) => { line: number; column: nu
       if (starts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - starts[lo] + 1 };
+    return { line: lo + 1, column: Math.max(0, offset - starts[lo]) + 1 };
   };
 }
 

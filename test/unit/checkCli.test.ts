@@ -36,6 +36,14 @@ describe('reasonscope check', () => {
     assert.match(r.stdout, /^bad\.problem\.md:4:13: error unbalanced-math: /m);
   });
 
+  test('columns are counted as editors count them: after a byte order mark, in UTF-16 code units', async () => {
+    const set = `\uFEFF${JSON.stringify({ problem: 'Find $x$.', answer: '\\dfrac{1}{2}' })}\r\n${JSON.stringify({ problem: '😀 Find $y$.', answer: '\\dfrac{1}{3}' })}\r\n`;
+    const dir = folder({ 'set.jsonl': set });
+    const r = await cli(['check', 'set.jsonl', '--no-duplicates'], { cwd: dir });
+    const lines = r.stdout.split('\n').filter((l) => l.includes('prefer-frac'));
+    assert.deepEqual(lines.map((l) => l.split(':').slice(1, 3).join(':')), ['1:34', '2:37']);
+  });
+
   test('folders are searched for problem files and problem sets; a trace JSONL in them is passed over', async () => {
     const set = [JSON.stringify({ problem: 'What is $2+3$?', answer: '5' }), JSON.stringify({ problem: 'Compute $7 \\cdot 6$.', answer: '' })].join('\n');
     const dir = folder({ 'a/one.problem.md': GOOD, 'a/b/set.jsonl': `${set}\n`, 'a/run.jsonl': '{"type":"run_started","v":1}\n', 'a/.hidden/x.problem.md': 'Find $x' });
