@@ -104,6 +104,15 @@ test('the near-duplicate finding names the benchmark problem, and is skipped for
   assert.deepEqual(check(text, 'dup.problem.md', {}), [], 'no finder, no contamination check');
 });
 
+test('a front matter that is never closed is reported on its `---`, and no "add answer" fix writes a second block above it', () => {
+  const text = '\uFEFF---\r\nanswer: 3\r\n\r\nWhat is $1+2$?\r\n';
+  const findings = check(text, 'open.problem.md');
+  assert.deepEqual(findings.map((f) => [f.code, f.severity, text.slice(f.span.start, f.span.end)]), [['front-matter-shape', 'error', '---']]);
+  assert.match(findings[0].message, /never closed/);
+  assert.deepEqual(check('---\nanswer: 3\n---\nWhat is $1+2$?\n', 'closed.problem.md'), []);
+  assert.ok(!check('---', 'typing.problem.md').some((f) => f.code === 'front-matter-shape'), 'a lone `---` being typed is not yet a front matter');
+});
+
 test('a lone $ before a digit in a problem set offers escaping it, JSON-escaped', () => {
   const text = '{"problem": "It costs $5.", "answer": "5"}\n';
   const finding = check(text, 'set.jsonl').find((f) => f.code === 'unbalanced-math')!;

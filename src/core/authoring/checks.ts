@@ -3,7 +3,6 @@
 import { answerFindings, missingAnswerFindings } from './answerChecks';
 import { badValueFindings, unknownKeyFindings } from './frontMatterChecks';
 import { answerMathFindings, statementMathFindings } from './mathChecks';
-import { readErrorsOf } from './problemDocument';
 import type { CheckOptions, Finding, ProblemDocument, ProblemUnit } from './types';
 
 export const DEFAULT_DUPLICATE_THRESHOLD = 0.8;
@@ -23,7 +22,7 @@ function encoderFor(doc: ProblemDocument): (s: string) => string {
 }
 
 function checkUnit(doc: ProblemDocument, unit: ProblemUnit, options: CheckOptions): Finding[] {
-  const errors = readErrorsOf(unit);
+  const errors = unit.readErrors ?? [];
   const out: Finding[] = errors.map(({ code, message, span }) => ({ code, severity: 'error', span, message }));
   // A line that is not a record has nothing more to check.
   if (errors.some((e) => e.code === 'not-json')) return out;

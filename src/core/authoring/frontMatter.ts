@@ -1,22 +1,14 @@
 /** The `---` front matter of a `*.problem.md` file: where it is, and its keys and values with exact
  * document ranges (the `yaml` package's node ranges, shifted to document offsets). */
 import { isCollection, isMap, isScalar, parseDocument, type Node } from 'yaml';
-import type { Field, FindingCode, Span } from './types';
+import type { Field, MappedText, ReadError, Span } from './types';
 import { mapScalar } from './yamlScalar';
-import type { MappedText } from './types';
 
 export interface FrontMatterBlock {
   /** From the opening `---` to the end of the closing `---` line (its line break included). */
   span: Span;
   /** The YAML between the two `---` lines. */
   contentSpan: Span;
-}
-
-/** A problem that stops the document from being read as intended, found while parsing. */
-export interface ReadError {
-  code: Extract<FindingCode, 'yaml-syntax' | 'front-matter-shape' | 'not-json'>;
-  message: string;
-  span: Span;
 }
 
 const FENCE = /^---[ \t]*$/;
@@ -41,6 +33,19 @@ export function locateFrontMatter(text: string, start: number): FrontMatterBlock
     lineStart = next;
   }
   return undefined;
+}
+
+/** A first line `---` that no `---` line closes: the problem-file reader then takes the would-be keys as
+ * part of the statement, so the author is told (on the opening `---`). */
+export function unclosedFrontMatter(text: string, start: number): ReadError | undefined {
+  const newline = text.indexOf('\n', start);
+  if (newline < 0 || !FENCE.test(text.slice(start, text[newline - 1] === '\r' ? newline - 1 : newline))) return undefined;
+  if (locateFrontMatter(text, start)) return undefined;
+  return {
+    code: 'front-matter-shape',
+    message: 'This `---` opens a front matter that is never closed: add a `---` line after its last key. Until then the whole file, keys included, is read as the problem statement.',
+    span: { start, end: start + 3 },
+  };
 }
 
 export interface ParsedFrontMatter {

@@ -1,19 +1,11 @@
 /** Reads a problem document — a `*.problem.md` file or a MATH-500-style JSONL problem set — into
  * problem units whose texts map back to exact document offsets (see types.ts). Pure and linear in the
  * document's length: the language server runs it on every keystroke. */
-import { locateFrontMatter, parseFrontMatter, type ReadError } from './frontMatter';
+import { locateFrontMatter, parseFrontMatter, unclosedFrontMatter } from './frontMatter';
 import { mapJsonString, readJsonLine, type JsonLine } from './jsonRecords';
 import { plainMapped, trimMapped } from './mappedText';
 import { isProblemRecord } from './problemRecord';
 import type { MappedText, ProblemDocument, ProblemUnit, Span } from './types';
-
-/** What went wrong reading a unit (YAML syntax, a front matter that is not a mapping, a line that is not
- * JSON): the checks report these. Kept beside the unit, not in the shared model. */
-const readErrors = new WeakMap<ProblemUnit, ReadError[]>();
-
-export function readErrorsOf(unit: ProblemUnit): ReadError[] {
-  return readErrors.get(unit) ?? [];
-}
 
 export function parseProblemDocument(text: string, fileName: string): ProblemDocument {
   const name = fileName.toLowerCase();
@@ -26,6 +18,7 @@ function parseProblemFileDocument(text: string): ProblemDocument {
   const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const block = locateFrontMatter(text, start);
   const front = block ? parseFrontMatter(text, block) : undefined;
+  const readErrors = front ? front.errors : [unclosedFrontMatter(text, start)].filter((e) => e !== undefined);
   const bodyStart = block ? block.span.end : start;
   const statement = trimMapped(plainMapped(text.slice(bodyStart), bodyStart));
   const id = front?.fields.find((f) => f.key === 'id');
@@ -37,8 +30,8 @@ function parseProblemFileDocument(text: string): ProblemDocument {
     fields: front?.fields ?? [],
     titleSpan: titleOf(statement, block?.span ?? { start, end: start }),
     insertAt: block?.contentSpan.end,
+    ...(readErrors.length ? { readErrors } : {}),
   };
-  if (front?.errors.length) readErrors.set(unit, front.errors);
   return { kind: 'problem', text, units: [unit], frontMatter: block };
 }
 
@@ -126,7 +119,7 @@ function recordUnit(text: string, line: number, json: JsonLine): ProblemUnit {
       : undefined;
   if (error) {
     const at = error.offset !== undefined && error.offset < span.end ? { start: error.offset, end: error.offset + 1 } : span;
-    readErrors.set(unit, [{ code: 'not-json', message: error.message, span: at }]);
+    unit.readErrors = [{ code: 'not-json', message: error.message, span: at }];
   }
   return unit;
 }

@@ -43,6 +43,16 @@ export interface ProblemUnit {
   /** Where a missing key would be inserted (front matter end / before the record's closing brace),
    * undefined when the document has no place for one (a file without front matter gets a new block). */
   insertAt?: number;
+  /** Why the unit could not be read as intended (YAML syntax, a front matter that is not a mapping or
+   * is never closed, a line that is not JSON); the checks report these first. */
+  readErrors?: ReadError[];
+}
+
+/** A problem found while reading a unit, before any check runs. */
+export interface ReadError {
+  code: Extract<FindingCode, 'yaml-syntax' | 'front-matter-shape' | 'not-json'>;
+  message: string;
+  span: Span;
 }
 
 export type DocumentKind =
