@@ -6,6 +6,9 @@ import { scanMath } from '../core/authoring/mathRegions';
 import type { ProblemDocument } from '../core/authoring/types';
 import { LATEX_COMMANDS } from './latexCommands';
 
+/** A command being typed; `\\` is a line break, not the start of a command. */
+const LATEX_PREFIX = /(?<!\\)\\[A-Za-z]*$/;
+
 export function completionsAt(document: TextDocument, problem: ProblemDocument, position: Position): CompletionItem[] {
   if (problem.kind !== 'problem') return [];
   const text = document.getText();
@@ -13,11 +16,13 @@ export function completionsAt(document: TextDocument, problem: ProblemDocument, 
   const lineStart = document.offsetAt({ line: position.line, character: 0 });
   const prefix = text.slice(lineStart, offset);
   const frontMatter = problem.frontMatter;
-  if (frontMatter && lineStart >= frontMatter.contentSpan.start && offset <= frontMatter.contentSpan.end) {
+  // A line of the YAML, not the closing `---` line (which starts where the content ends).
+  if (frontMatter && lineStart >= frontMatter.contentSpan.start && lineStart < frontMatter.contentSpan.end) {
     return frontMatterCompletions(document, problem, position, prefix);
   }
   const bodyStart = frontMatter?.span.end ?? 0;
-  if (offset < bodyStart || !insideMath(text.slice(bodyStart), offset - bodyStart)) return [];
+  // The trigger characters fire on every space typed: the body is scanned only after a `\`.
+  if (offset < bodyStart || !LATEX_PREFIX.test(prefix) || !insideMath(text.slice(bodyStart), offset - bodyStart)) return [];
   return latexCompletions(position, prefix);
 }
 
@@ -56,8 +61,7 @@ function frontMatterCompletions(document: TextDocument, problem: ProblemDocument
 }
 
 function latexCompletions(position: Position, prefix: string): CompletionItem[] {
-  // `\\` is a line break, not the start of a command.
-  const typed = /(?<!\\)\\[A-Za-z]*$/.exec(prefix);
+  const typed = LATEX_PREFIX.exec(prefix);
   if (!typed) return [];
   const range: Range = { start: { line: position.line, character: position.character - typed[0].length }, end: position };
   return LATEX_COMMANDS.map((c) => ({

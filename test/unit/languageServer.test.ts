@@ -159,6 +159,7 @@ test('completion: missing front-matter keys, the values of subject, level and di
   for (const name of ['\\sqrt', '\\cdot', '\\pi', '\\le', '\\boxed', '\\binom', '\\left(', '\\begin{pmatrix}']) assert.ok(labels(math).includes(name), name);
   assert.ok(math.length >= 80, `${math.length} commands`);
 
+  assert.deepEqual(await complete({ line: 6, character: 0 }), [], 'no keys on the closing `---` line');
   assert.deepEqual(await complete(client.positionOf(uri, '\\fr in', 3)), []);
   assert.deepEqual(await complete(client.positionOf(uri, 'What', 2)), []);
 });
