@@ -5,12 +5,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DifficultyBin } from '../core/authoring/difficulty';
 import { setFrontMatterKey } from '../core/authoring/frontMatterEdit';
-import { parseProblemFile } from '../core/problem/problemFile';
 import { readSettings } from './config';
 import type { ExtensionContext } from './context';
 import { requireTrust } from './liveRun';
 import { pickModel } from './models';
-import { pilotOutcome } from './problems/pilot';
+import { pilotNoLongerFits, pilotOutcome } from './problems/pilot';
 import { chainCounts } from './problems/runResult';
 import { problemSource } from './problemSource';
 import { sampleProblem } from './solve';
@@ -55,18 +54,19 @@ export async function estimateDifficulty(ctx: ExtensionContext, uri?: vscode.Uri
   }
   const write = 'Write to Front Matter';
   if ((await vscode.window.showInformationMessage(`Reasonscope: ${pilot.message}`, write)) !== write) return;
-  await writeDifficulty(document.uri, outcome.tree.header.problem.text, pilot.estimate.bin, pilot.comment);
+  await writeDifficulty(document.uri, outcome.tree.header.problem, pilot.estimate.bin, pilot.comment);
 }
 
 /** Applies the edit to the document as it is when the user clicks (it may have changed during the
- * pilot), unless its statement changed: the estimate is about the statement the pilot ran on. A file
- * that had no unsaved changes is saved again, so the estimate is not left pending; one the user was
- * editing stays theirs to save. */
-async function writeDifficulty(uri: vscode.Uri, statement: string, bin: DifficultyBin, comment: string): Promise<void> {
+ * pilot), unless its statement or answer changed (see pilotNoLongerFits). A file that had no unsaved
+ * changes is saved again, so the estimate is not left pending; one the user was editing stays theirs
+ * to save. */
+async function writeDifficulty(uri: vscode.Uri, piloted: { text: string; answer?: string }, bin: DifficultyBin, comment: string): Promise<void> {
   const document = await vscode.workspace.openTextDocument(uri);
   const text = document.getText();
-  if (statementOf(text) !== statement) {
-    void vscode.window.showWarningMessage('Reasonscope: the problem statement changed since the pilot ran; the difficulty was not written. Estimate it again.');
+  const stale = pilotNoLongerFits(text, piloted);
+  if (stale) {
+    void vscode.window.showWarningMessage(`Reasonscope: ${stale}; the difficulty was not written. Estimate it again.`);
     return;
   }
   const wasDirty = document.isDirty;
@@ -78,14 +78,6 @@ async function writeDifficulty(uri: vscode.Uri, statement: string, bin: Difficul
     return;
   }
   if (!wasDirty) await document.save();
-}
-
-function statementOf(text: string): string | undefined {
-  try {
-    return parseProblemFile(text).text;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Inserts `answer: ` into the front matter (a new block when there is none) with the cursor after it. */

@@ -5,7 +5,7 @@ import type { ProblemRunResult } from '../../src/server/protocol';
 import { parseRunText } from '../../src/core/trace/parse';
 import type { RunEvent, RunHeader } from '../../src/core/trace/schema';
 import { replay, type RunTree } from '../../src/core/trace/tree';
-import { pilotOutcome } from '../../src/extension/problems/pilot';
+import { pilotNoLongerFits, pilotOutcome } from '../../src/extension/problems/pilot';
 import { chainCounts, problemRunResult, REMEMBERED_RESULTS, withResult } from '../../src/extension/problems/runResult';
 
 function fixture(name: string, edit: (header: RunHeader, events: RunEvent[]) => { header: RunHeader; events: RunEvent[] } = (header, events) => ({ header, events })): RunTree {
@@ -128,5 +128,20 @@ describe('difficulty pilot outcome', () => {
     assert.equal(none.estimate, undefined);
     assert.equal(none.message, 'no chain of the pilot gave a final answer (2 chains failed, 6 chains without a final answer); no difficulty estimated.');
     assert.equal(pilotOutcome({ answered: 4, noAnswer: 0, failed: 0 }, 'm', date).estimate, undefined);
+  });
+});
+
+describe('writing a pilot\'s difficulty after the file changed', () => {
+  const piloted = { text: 'What is $1+2$?', answer: '3' };
+
+  test('edits elsewhere (other keys, layout, a difficulty already there) still fit', () => {
+    assert.equal(pilotNoLongerFits('---\nanswer: 3\n---\nWhat is $1+2$?\n', piloted), undefined);
+    assert.equal(pilotNoLongerFits('---\r\nanswer: "3"\r\nlevel: 1\r\ndifficulty: easy\r\n---\r\n\r\nWhat is $1+2$?\r\n', piloted), undefined);
+  });
+
+  test('a changed statement or answer does not: the chains saw the old one', () => {
+    assert.match(pilotNoLongerFits('---\nanswer: 3\n---\nWhat is $1+3$?\n', piloted) ?? '', /statement changed/);
+    assert.match(pilotNoLongerFits('---\nanswer: 4\n---\nWhat is $1+2$?\n', piloted) ?? '', /answer changed/);
+    assert.match(pilotNoLongerFits('---\nanswer: [\n---\nWhat is $1+2$?\n', piloted) ?? '', /no longer reads/);
   });
 });

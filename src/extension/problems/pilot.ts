@@ -1,6 +1,7 @@
 /** Estimate Difficulty: what a finished pilot run says about the problem, and what is written to
  * its front matter. */
 import { estimateDifficulty, formatDifficulty, type DifficultyEstimate } from '../../core/authoring/difficulty';
+import { parseProblemFile } from '../../core/problem/problemFile';
 import type { ChainCounts } from './runResult';
 
 export type PilotOutcome =
@@ -30,4 +31,19 @@ function leftOut({ noAnswer, failed }: ChainCounts): string {
 function localDate(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+/** Why the pilot's estimate no longer fits the problem file's `text` (edited while the pilot ran or
+ * before "Write to Front Matter" was clicked), or undefined when it still does. The estimate is about
+ * the statement the chains were given and the answer they were graded against. */
+export function pilotNoLongerFits(text: string, piloted: { text: string; answer?: string }): string | undefined {
+  let now: { text: string; answer?: string };
+  try {
+    now = parseProblemFile(text);
+  } catch {
+    return 'the file no longer reads as a problem';
+  }
+  if (now.text !== piloted.text) return 'the problem statement changed since the pilot ran';
+  if ((now.answer ?? '') !== (piloted.answer ?? '')) return "the answer changed since the pilot ran (its chains were graded against the old one)";
+  return undefined;
 }
