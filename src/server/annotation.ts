@@ -24,7 +24,7 @@ export function formatRunAnnotation(result: ProblemRunResult): RunAnnotation {
 }
 
 /** The run's difficulty estimate: only with graded chains (a gold answer) and at least one answer. */
-export function runDifficulty(result: ProblemRunResult): ReturnType<typeof estimateDifficulty> | undefined {
+function runDifficulty(result: ProblemRunResult): ReturnType<typeof estimateDifficulty> | undefined {
   if (result.correct === undefined || result.answered < 1 || result.correct > result.answered) return undefined;
   return estimateDifficulty(result.correct, result.answered);
 }

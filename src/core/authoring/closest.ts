@@ -1,7 +1,7 @@
 /** "Did you mean …?" for misspelt keys and values. */
 
 /** Levenshtein distance, giving up (returning `max + 1`) once it must exceed `max`. */
-export function editDistance(a: string, b: string, max: number): number {
+function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {

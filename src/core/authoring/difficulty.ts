@@ -17,9 +17,9 @@ export interface DifficultyEstimate {
 // into five quantiles over a dataset. A single problem being authored has no dataset to take quantiles
 // over, so it gets one of three bins with fixed thresholds on its own pass rate.
 /** A pass rate at or above this is easy. */
-export const EASY_AT_LEAST = 0.7;
+const EASY_AT_LEAST = 0.7;
 /** A pass rate below this is hard. */
-export const HARD_BELOW = 0.3;
+const HARD_BELOW = 0.3;
 
 const Z95 = 1.959963984540054;
 

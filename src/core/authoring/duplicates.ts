@@ -141,14 +141,10 @@ export class DuplicateIndex implements DuplicateFinder {
     }
   }
 
+  /** The most similar problem (on a tie, the one sharing more discriminating shingles). */
   nearest(statement: string): DuplicateMatch | undefined {
-    return this.ranked(statement, 1)[0];
-  }
-
-  /** The `k` most similar problems, most similar first. */
-  ranked(statement: string, k: number): DuplicateMatch[] {
     const query = duplicateShingles(statement);
-    if (!query.length || !this.entries.length) return [];
+    if (!query.length || !this.entries.length) return undefined;
     const common = Math.max(COMMON_AT_LEAST, Math.ceil(0.02 * this.entries.length));
     let lists: number[][] = [];
     for (const h of query) {
@@ -161,16 +157,19 @@ export class DuplicateIndex implements DuplicateFinder {
     for (const list of lists) {
       for (const id of list) if (this.hits[id]++ === 0) touched.push(id);
     }
-    if (!touched.length) return [];
+    if (!touched.length) return undefined;
     touched.sort((a, b) => this.hits[b] - this.hits[a]);
     const enough = this.hits[touched[0]] * CANDIDATE_HITS;
     const candidates = touched.slice(0, MAX_CANDIDATES).filter((id) => this.hits[id] >= enough);
     for (const id of touched) this.hits[id] = 0;
-    return candidates
-      .map((id) => ({ entry: this.entries[id], similarity: bigramSimilarity(query, this.entries[id].shingles) }))
-      .sort((a, b) => b.similarity - a.similarity)
-      .slice(0, k)
-      .map(({ entry: { shingles: _, ...match }, similarity }) => ({ ...match, similarity }));
+    let best: { id: number; similarity: number } | undefined;
+    for (const id of candidates) {
+      const similarity = bigramSimilarity(query, this.entries[id].shingles);
+      if (!best || similarity > best.similarity) best = { id, similarity };
+    }
+    if (!best) return undefined;
+    const { dataset, id, path, line, statement: matched } = this.entries[best.id];
+    return { dataset, id, path, line, similarity: best.similarity, statement: matched };
   }
 }
 

@@ -13,7 +13,7 @@ export const MATH_SUBJECTS = [
 ] as const;
 
 /** MATH difficulty levels (MATH writes "Level 3"; problem files may write `3` or `Level 3`). */
-export const MATH_LEVELS = [1, 2, 3, 4, 5] as const;
+const MATH_LEVELS = [1, 2, 3, 4, 5] as const;
 
 /** What the extension's "Estimate difficulty" writes. */
 export const DIFFICULTIES = ['easy', 'medium', 'hard'] as const;
