@@ -2,6 +2,7 @@
  * as `path:line:col: severity code: message` lines (or JSON) for CI and pre-commit hooks. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { checkProblemDocument } from '../core/authoring/checks';
 import { loadDuplicateIndex } from '../core/authoring/duplicates';
 import { parseProblemDocument } from '../core/authoring/problemDocument';
@@ -103,6 +104,9 @@ function filesOf(arg: string): { file: string; named: boolean }[] {
 function checkFile(file: string, options: CheckOptions): FileResult | string {
   let text: string;
   try {
+    // Run and trace JSONL files in a folder can be hundreds of megabytes: their first record tells them
+    // from problem sets before the rest is read.
+    if (/\.jsonl$/i.test(file) && parseProblemDocument(firstRecord(file), file).kind === 'other') return { path: file, kind: 'other', problems: 0, findings: [] };
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     return `cannot read ${file}: ${(err as Error).message}`;
@@ -117,6 +121,24 @@ function checkFile(file: string, options: CheckOptions): FileResult | string {
   });
   findings.sort((a, b) => a.line - b.line || a.column - b.column);
   return { path: file, kind: doc.kind, problems: doc.units.length, findings };
+}
+
+/** The start of the file up to the end of its first non-empty line (or all of it, when shorter). */
+function firstRecord(file: string): string {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const chunk = Buffer.alloc(1 << 16);
+    const decoder = new StringDecoder('utf8');
+    let head = '';
+    for (let n = fs.readSync(fd, chunk); n > 0; n = fs.readSync(fd, chunk)) {
+      head += decoder.write(chunk.subarray(0, n));
+      const content = head.search(/\S/);
+      if (content >= 0 && head.includes('\n', content)) return head;
+    }
+    return head + decoder.end();
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** Offset → 1-based line and column (UTF-16 code units, as editors and LSP count them). Editors drop a
