@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { checkProblemDocument } from '../core/authoring/checks';
-import { loadDuplicateIndex } from '../core/authoring/duplicates';
+import { datasetFromPath, loadDuplicateIndex } from '../core/authoring/duplicates';
 import { parseProblemDocument } from '../core/authoring/problemDocument';
 import type { CheckOptions, DuplicateMatch, Finding, Severity } from '../core/authoring/types';
 import { numberFlag, parse, UsageError } from './args';
@@ -46,7 +46,7 @@ export function checkCommand(argv: string[]): number {
   const options: CheckOptions = { duplicateThreshold: threshold };
   const problems: string[] = [];
   if (!values['no-duplicates']) {
-    const datasets = [{ name: 'MATH-500', path: math500Path() }, ...(values.duplicates ?? []).map((p) => ({ name: path.basename(p), path: p }))];
+    const datasets = [{ name: 'MATH-500', path: math500Path() }, ...(values.duplicates ?? []).map(datasetFromPath)];
     const { index, errors } = loadDuplicateIndex(datasets);
     options.duplicates = index;
     problems.push(...errors);

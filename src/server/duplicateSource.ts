@@ -1,6 +1,5 @@
 /** The benchmark index behind the near-duplicate check: loaded lazily on the first check that needs
  * it and again only when the list of datasets changes — never per keystroke. */
-import * as path from 'node:path';
 import { loadDuplicateIndex } from '../core/authoring/duplicates';
 import type { DuplicateFinder } from '../core/authoring/types';
 
@@ -30,9 +29,4 @@ export class DuplicateSource {
     }
     return this.index;
   }
-}
-
-/** A dataset from the settings is named after its file: `my-set.jsonl` → "my-set". */
-export function datasetFromPath(file: string): Dataset {
-  return { name: path.basename(file).replace(/\.jsonl$/i, ''), path: file };
 }

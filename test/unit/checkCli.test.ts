@@ -72,7 +72,7 @@ describe('reasonscope check', () => {
   test('--duplicates adds a problem set to check against; one that cannot be read is said and fails the run', async () => {
     const dir = folder({ 'mine.jsonl': `${JSON.stringify({ problem: 'A frog jumps 3 meters up and slips 2 meters down each day in a 30 meter well. On which day does it get out?', unique_id: 'frog' })}\n`, 'p.problem.md': '---\nanswer: 28\n---\nA frog jumps 3 meters up and slips 2 meters down each day in a 30 meter well. On which day does it get out?\n' });
     const r = await cli(['check', 'p.problem.md', '--duplicates', 'mine.jsonl'], { cwd: dir });
-    assert.match(r.stdout, /^p\.problem\.md:\d+:\d+: \w+ near-duplicate: /m);
+    assert.match(r.stdout, /^p\.problem\.md:\d+:\d+: \w+ near-duplicate: Near-duplicate of mine frog /m, 'named as the editor names it');
     const missing = await cli(['check', 'p.problem.md', '--duplicates', 'nope.jsonl'], { cwd: dir });
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /cannot read the problem set nope\.jsonl \(no such file\)/);

@@ -2,6 +2,7 @@
  * indexed once (token-bigram shingles in an inverted index); a lookup touches only the problems that
  * share a discriminating shingle with the statement and scores those exactly. */
 import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
 import { parseDataset } from '../problem/dataset';
 import type { DuplicateFinder, DuplicateMatch } from './types';
 
@@ -192,4 +193,10 @@ export function loadDuplicateIndex(datasets: { name: string; path: string }[]): 
     else read.push({ name, path, text });
   }
   return { index: DuplicateIndex.fromDatasets(read), errors };
+}
+
+/** A dataset the user names by its file (a setting, `--duplicates`) is called after it: `my-set.jsonl`
+ * → "my-set". */
+export function datasetFromPath(file: string): { name: string; path: string } {
+  return { name: nodePath.basename(file).replace(/\.jsonl$/i, ''), path: file };
 }
