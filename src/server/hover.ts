@@ -17,7 +17,9 @@ const STATEMENT_CHARS = 600;
 export function hoverAt(document: TextDocument, problem: ProblemDocument, findings: readonly Finding[], offset: number, result: ProblemRunResult | undefined): Hover | null {
   const unit = problem.units.find((u) => spanContains(u.span, offset));
   if (!unit) return null;
-  const answerField = unit.fields.find((f) => f.key === 'answer');
+  // The field the answer was read from: `answer`, or a problem set's `gt`/`gt_answer`.
+  const answerAt = unit.answer?.offsetAt(0);
+  const answerField = answerAt === undefined ? undefined : unit.fields.find((f) => spanContains(f.valueSpan, answerAt));
   if (answerField && spanContains(answerField.valueSpan, offset)) {
     const notes = findings.filter((f) => spanContains(answerField.valueSpan, f.span.start) && f.code !== 'near-duplicate').map((f) => f.message);
     return markdown(answerHover(unit.answer, notes), spanToRange(document, answerField.valueSpan));

@@ -132,6 +132,10 @@ test('hover: the answer as the grader reads it; the title with the benchmark twi
   const unreadable = 'file:///work/drafts/pair.problem.md';
   await client.open(unreadable, '---\nanswer: (0, 1]\n---\nSolve $x^2 < x$.\n');
   assert.match(markdownOf(await client.request<Hover>('textDocument/hover', { textDocument: { uri: unreadable }, position: client.positionOf(unreadable, '0, 1') })), /an interval/);
+
+  const set = 'file:///work/drafts/set.jsonl';
+  await client.open(set, '{"question": "What is $6 \\\\cdot 7$?", "gt_answer": "42"}\n');
+  assert.match(markdownOf(await client.request<Hover>('textDocument/hover', { textDocument: { uri: set }, position: client.positionOf(set, '42"', 1) })), /\*\*Answer:\*\* 42/, 'a problem set\'s gt_answer is its answer');
 });
 
 test('completion: missing front-matter keys, the values of subject, level and difficulty, LaTeX commands in math only', async () => {
