@@ -28,6 +28,13 @@ test('a file without front matter is all problem text', () => {
   assert.deepEqual(parseProblemFile('What is $2+2$?\n'), { text: 'What is $2+2$?' });
 });
 
+test('an empty front matter (--- right after ---) is front matter, as the editor reads it, not statement', () => {
+  for (const text of ['---\n---\nWhat is $x$?', '\uFEFF---\r\n---\r\n\r\nWhat is $x$?\r\n']) {
+    assert.equal(parseProblemFile(text).text, 'What is $x$?');
+    assert.equal(parseProblemFile(text).text, parseProblemDocument(text, 'p.problem.md').units[0].statement.text);
+  }
+});
+
 test('broken files say what is wrong and where', () => {
   assert.throws(() => parseProblemFile(''), /empty/);
   assert.throws(() => parseProblemFile('---\nanswer: 3\n---\n'), /no problem statement/);

@@ -20,7 +20,8 @@ export class ProblemFileError extends Error {
   }
 }
 
-const FRONT_MATTER = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
+// The YAML is optional: `---` right after `---` is an empty front matter, as the editor's checks read it.
+const FRONT_MATTER = /^---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)?---[ \t]*(?:\r?\n|$)/;
 
 export function parseProblemFile(content: string): Problem {
   const text = content.replace(/^\uFEFF/, '');
@@ -30,7 +31,7 @@ export function parseProblemFile(content: string): Problem {
     if (!body) throw new ProblemFileError('the file is empty: write the problem statement (optionally after a --- front matter block)');
     return { text: body };
   }
-  const doc = parseDocument(match[1]);
+  const doc = parseDocument(match[1] ?? '');
   if (doc.errors.length) {
     const err = doc.errors[0];
     const line = err.linePos?.[0].line;
