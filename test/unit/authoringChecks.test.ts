@@ -123,6 +123,15 @@ test('a lone $ before a digit in a problem set offers escaping it, JSON-escaped'
   assert.deepEqual(check(fixed, 'set.jsonl'), []);
 });
 
+test('two prices in one paragraph are not one formula: the first `$` is reported, while MATH\'s `$\\$$1500` and `$5x = 10$` stay math', () => {
+  const text = '---\nanswer: 15\n---\n\nA pen costs $5 and a book $10. How much for both?\n';
+  const findings = check(text, 'prices.problem.md');
+  assert.deepEqual(findings.map((f) => [f.code, f.span.start]), [['unbalanced-math', text.indexOf('$5')]]);
+  const escaped = applyFix(text, findings[0].fixes!.find((f) => f.title.startsWith('Escape'))!);
+  assert.deepEqual(check(escaped, 'prices.problem.md').map((f) => [f.code, f.span.start]), [['unbalanced-math', escaped.indexOf('$10')]], 'then the second price');
+  assert.deepEqual(check('---\nanswer: 2500\n---\n\nIt costs $\\$$1500 or $\\$$2500. If $5x = 10$ and $2y=4$, find $x+y$.\n', 'ok.problem.md'), []);
+});
+
 test('legitimate answers are not "unparsed": text, choices, tuples, intervals, sets, units', () => {
   for (const answer of ['\\text{Evelyn}', '\\text{(C)}', '(3, -2)', '[0, 1)', '\\{1, 2\\}', '864 \\mbox{ inches}^2', '1, 2, 3', 'x = 5', '\\$18.90']) {
     const text = `${JSON.stringify({ problem: 'Q?', answer })}\n`;

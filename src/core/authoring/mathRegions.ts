@@ -66,6 +66,7 @@ function readRegion(text: string, open: number, opener: MathRegion['opener'], re
   const closer = CLOSER[opener];
   const contentStart = open + opener.length;
   const display = opener === '$$' || opener === '\\[';
+  const priceLike = opener === '$' && isDigit(text[contentStart]);
   let i = contentStart;
   while (i < text.length) {
     const c = text[i];
@@ -73,7 +74,10 @@ function readRegion(text: string, open: number, opener: MathRegion['opener'], re
       if (text.startsWith(closer, i)) break;
       i += 2;
     } else if (c === '$' && (closer === '$' || closer === '$$')) {
-      if (text.startsWith(closer, i)) break;
+      // "$5 and $10": between two prices, a `$` right before a digit opens the second price rather than
+      // closing math, so the first `$` is reported as unclosed, with its `\$` fix. MATH's own idiom
+      // `$\$$1500` still closes: its math does not start with a digit.
+      if (text.startsWith(closer, i) && !(priceLike && isDigit(text[i + 1]))) break;
       i++;
     } else if (c === '\n' && isBlankLineAfter(text, i)) {
       regions.push({ open, opener, contentStart, contentEnd: i, display });
@@ -87,6 +91,8 @@ function readRegion(text: string, open: number, opener: MathRegion['opener'], re
   regions.push({ open, opener, contentStart, contentEnd: i, end: i + closer.length, display });
   return i + closer.length;
 }
+
+const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
 
 /** Whether the line after the break at `i` is blank (a paragraph ends). */
 function isBlankLineAfter(text: string, i: number): boolean {
