@@ -4,6 +4,7 @@ import { MarkupKind, type Hover } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { normalizeAnswer } from '../core/answer';
 import { parseAnswer, type Answer } from '../core/answer/parse';
+import { scanMath } from '../core/authoring/mathRegions';
 import type { DuplicateMatch, Finding, MappedText, ProblemDocument, ProblemUnit } from '../core/authoring/types';
 import { plainMath } from '../core/format';
 import { runDetails } from './annotation';
@@ -33,9 +34,21 @@ export function hoverAt(document: TextDocument, problem: ProblemDocument, findin
 }
 
 function duplicateHover(d: DuplicateMatch): string {
-  const statement = plainMath(d.statement);
+  const statement = plainStatement(d.statement);
   const shown = statement.length > STATEMENT_CHARS ? `${statement.slice(0, STATEMENT_CHARS)}…` : statement;
   return `**Near-duplicate of ${escape(d.dataset)} ${escape(d.id)}** (${Math.round(d.similarity * 100)}% similar)\n\n> ${escape(shown)}`;
+}
+
+/** A statement as plain text: each math region read by plainMath without its delimiters, `\$` as `$`. */
+function plainStatement(statement: string): string {
+  const prose = (from: number, to: number) => statement.slice(from, to).replace(/\\\$/g, '$');
+  let out = '';
+  let at = 0;
+  for (const region of scanMath(statement).regions) {
+    out += prose(at, region.open) + plainMath(statement.slice(region.contentStart, region.contentEnd));
+    at = region.end ?? region.contentEnd;
+  }
+  return out + prose(at, statement.length);
 }
 
 function answerHover(answer: MappedText | undefined, notes: string[]): string {
@@ -47,7 +60,8 @@ function answerHover(answer: MappedText | undefined, notes: string[]): string {
   } else {
     lines.push('Nothing to grade against: runs can only group chains by vote.');
   }
-  return [...lines, ...notes.map((n) => `⚠ ${escape(n)}`)].join('\n\n');
+  // The checks' messages are Markdown already (code in backticks).
+  return [...lines, ...notes.map((n) => `⚠ ${n}`)].join('\n\n');
 }
 
 /** The grader's reading of an answer, in words. */

@@ -119,11 +119,12 @@ test('hover: the answer as the grader reads it; the title with the benchmark twi
   assert.match(answer, /14\/3/);
   assert.match(answer, /`\\frac\{14\}\{3\}`/);
   assert.match(answer, /a number/);
-  assert.match(answer, /dfrac/); // the prefer-frac note
+  assert.match(answer, /⚠ Answer keys conventionally write `\\frac`/); // the prefer-frac note, its code as code
 
   const title = markdownOf(await client.request<Hover>('textDocument/hover', { textDocument: { uri: URI }, position: client.positionOf(URI, 'function sum') }));
   assert.match(title, /Near-duplicate of MATH-500 test\/algebra\/2584\.json/);
-  assert.match(title, /f\(x\) = \(3x-2\)\/\(x-2\)/); // the benchmark statement, as plain text
+  assert.match(title, /> If f\(x\) = \(3x-2\)\/\(x-2\), what is/); // the benchmark statement, as plain text
+  assert.ok(!title.includes('$'), 'no math delimiters left in the plain statement');
   assert.match(title, /Not run yet.*▶ Solve/);
 
   const prose = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: URI }, position: client.positionOf(URI, 'Express') });
