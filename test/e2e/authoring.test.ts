@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { e2eOutputDir, problemFixturesDir } from './support/paths';
+import { e2eOutputDir, repoRoot } from './support/paths';
 import { SOLVE_SCENARIO, solveUserSettings } from './support/scenario';
 import { withWorkbench } from './support/withWorkbench';
 import type { Box, Workbench } from './support/workbench';
@@ -27,7 +27,7 @@ describe('Problem authoring in a real VS Code (code-server + Chromium)', () => {
     const settings = { ...solveUserSettings, 'reasonscope.pilotSamples': PILOT_SAMPLES };
     await withWorkbench(
       'authoring',
-      { workspaceFiles: { [join(problemFixturesDir, PROBLEM)]: PROBLEM }, userSettings: settings, machineSettings: { 'reasonscope.host': suite.server.url }, vsix: suite.vsix },
+      { workspaceFiles: { [join(repoRoot, 'test/fixtures/authoring', PROBLEM)]: PROBLEM }, userSettings: settings, machineSettings: { 'reasonscope.host': suite.server.url }, vsix: suite.vsix },
       suite.clock,
       async (workbench, codeServer) => {
         await workbench.openFile(PROBLEM);
