@@ -1,5 +1,7 @@
 /** The benchmark index behind the near-duplicate check: loaded lazily on the first check that needs
- * it and again only when the list of datasets changes — never per keystroke. */
+ * it and again only when the list of datasets or one of their files changes (a stat per check, never
+ * a re-read per keystroke), so a dataset the user is still writing is picked up at the next check. */
+import { statSync } from 'node:fs';
 import { loadDuplicateIndex } from '../core/authoring/duplicates';
 import type { DuplicateFinder } from '../core/authoring/types';
 
@@ -18,7 +20,7 @@ export class DuplicateSource {
 
   finder(datasets: Dataset[]): DuplicateFinder | undefined {
     if (!datasets.length) return undefined;
-    const key = JSON.stringify(datasets);
+    const key = JSON.stringify(datasets.map((d) => [d.name, d.path, modified(d.path)]));
     if (key !== this.loadedFor) {
       const { index, errors } = loadDuplicateIndex(datasets);
       this.index = index;
@@ -28,5 +30,14 @@ export class DuplicateSource {
       if (fresh.length) this.report(fresh);
     }
     return this.index;
+  }
+}
+
+/** The file's modification time, or -1 while it is missing (so its appearance counts as a change). */
+function modified(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return -1;
   }
 }

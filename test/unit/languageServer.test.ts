@@ -244,7 +244,7 @@ test('lenses on the title pass the document URI; a run result adds "Open last ru
   assert.equal((await hints())[0].label, 'run cancelled · ✗ 0/3 · majority 5 · hard for qwen2.5:1.5b');
 });
 
-test('settings: an extra dataset (relative to the workspace) and the threshold re-check open files; load errors are shown once', async () => {
+test('settings: an extra dataset (relative to the workspace) and the threshold re-check open files; load errors are shown once; an edited dataset is re-read', async () => {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'reasonscope-lsp-'));
   fs.writeFileSync(path.join(folder, 'olympiad.jsonl'), `${JSON.stringify({ problem: 'How many positive divisors does 196 have?', answer: '9', unique_id: 'oly/1' })}\n`);
   const client = await start({ workspaceFolder: folder, settings: { duplicateThreshold: 0.8, duplicateDatasets: [] } });
@@ -270,6 +270,12 @@ test('settings: an extra dataset (relative to the workspace) and the threshold r
   assert.deepEqual(codes(await recheck({ duplicateThreshold: 7, duplicateDatasets: ['olympiad.jsonl', 'missing.jsonl'] })), []);
   assert.equal(warnings().length, 1, 'the same dataset list is not loaded (nor its errors shown) again');
   assert.deepEqual(codes(await recheck({ duplicateThreshold: 'high', duplicateDatasets: ['olympiad.jsonl', 'missing.jsonl'] })), ['near-duplicate']);
+
+  // The user edits their dataset: the next check uses the new file.
+  fs.writeFileSync(path.join(folder, 'olympiad.jsonl'), `${JSON.stringify({ problem: 'Find the area of a circle of radius 3.', answer: '9\\pi', unique_id: 'oly/2' })}\n`);
+  fs.utimesSync(path.join(folder, 'olympiad.jsonl'), new Date(), new Date(Date.now() + 5000));
+  await client.replace(uri, 0, 0, '');
+  assert.deepEqual(codes(await pull(client, uri)), []);
 });
 
 test('a cancelled diagnostics request on a big problem set answers with the cancellation error or in full, and the server keeps answering', async () => {
