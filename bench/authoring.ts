@@ -11,6 +11,7 @@ import { bigramSimilarity, DuplicateIndex, duplicateShingles } from '../src/core
 import { parseProblemDocument } from '../src/core/authoring/problemDocument';
 import { parseDataset } from '../src/core/problem/dataset';
 import { LspClient } from '../test/support/lspClient';
+import { quantile, timeCalls } from './timing';
 
 const MATH500 = path.join(__dirname, '..', 'media', 'samples', 'math500.jsonl');
 const THRESHOLD = 0.8;
@@ -21,18 +22,11 @@ const statements = records.map((r) => r.record.problem);
 const dataset = [{ name: 'MATH-500', path: MATH500, text }];
 
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
 /** Median and p95 of `RUNS` timed calls after as many untimed ones (JIT warm-up). */
 function timed(fn: () => void): { medianMs: number; p95Ms: number } {
-  for (let i = 0; i < RUNS; i++) fn();
-  const ms: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    fn();
-    ms.push(performance.now() - start);
-  }
-  ms.sort((a, b) => a - b);
+  timeCalls(RUNS, fn);
+  const ms = timeCalls(RUNS, fn);
   return { medianMs: round(quantile(ms, 0.5)), p95Ms: round(quantile(ms, 0.95)) };
 }
 

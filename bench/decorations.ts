@@ -20,6 +20,7 @@ import { planDecorations } from '../src/extension/annotations/decorations';
 import { hoverAt } from '../src/extension/annotations/hovers';
 import { inlayHints } from '../src/extension/annotations/inlayHints';
 import { stepLenses } from '../src/extension/annotations/lenses';
+import { median } from './timing';
 
 const STEPS = 1000;
 const TOKENS_PER_STEP = 100;
@@ -79,11 +80,6 @@ function timed<T>(fn: () => T): { ms: number; result: T } {
   const start = performance.now();
   const result = fn();
   return { ms: performance.now() - start, result };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
 }
 
 async function main(): Promise<void> {

@@ -12,6 +12,7 @@ import { confidenceDips, confidenceProfile } from '../src/core/analysis/tokenCon
 import type { TokenLogprob } from '../src/core/model/types';
 import type { AnalysisReference } from '../src/core/trace/schema';
 import { KINDS, loadExcerpts, scoreDetector, type Excerpt, type Scores } from '../test/fixtures/self-corrections/score';
+import { median, timeCalls } from './timing';
 
 const DATA = path.resolve('..', 'shared', 'data');
 const detect = (text: string, reference?: AnalysisReference) => analyzeSelfCorrections(text, { reference });
@@ -90,14 +91,7 @@ function tagAgreement() {
 
 /** Median milliseconds of `runs` calls. */
 function time(runs: number, work: () => void): number {
-  const ms: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    work();
-    ms.push(performance.now() - start);
-  }
-  ms.sort((a, b) => a - b);
-  return Number(ms[Math.floor(runs / 2)].toFixed(2));
+  return Number(median(timeCalls(runs, work)).toFixed(2));
 }
 
 function tokenConfidenceSpeed() {
