@@ -22,8 +22,8 @@ export function hoverAt(document: TextDocument, problem: ProblemDocument, findin
   const answerAt = unit.answer?.offsetAt(0);
   const answerField = answerAt === undefined ? undefined : unit.fields.find((f) => spanContains(f.valueSpan, answerAt));
   if (answerField && spanContains(answerField.valueSpan, offset)) {
-    const notes = findings.filter((f) => spanContains(answerField.valueSpan, f.span.start) && f.code !== 'near-duplicate').map((f) => f.message);
-    return markdown(answerHover(unit.answer, notes), spanToRange(document, answerField.valueSpan));
+    // The answer's own findings are not repeated: editors show a diagnostic's message in the same hover.
+    return markdown(answerHover(unit.answer), spanToRange(document, answerField.valueSpan));
   }
   // A near-duplicate is reported on the title, where the run results are shown too: one hover for both.
   const sections: string[] = [];
@@ -36,7 +36,8 @@ export function hoverAt(document: TextDocument, problem: ProblemDocument, findin
 function duplicateHover(d: DuplicateMatch): string {
   const statement = plainStatement(d.statement);
   const shown = statement.length > STATEMENT_CHARS ? `${statement.slice(0, STATEMENT_CHARS)}…` : statement;
-  return `**Near-duplicate of ${escape(d.dataset)} ${escape(d.id)}** (${Math.round(d.similarity * 100)}% similar)\n\n> ${escape(shown)}`;
+  // The diagnostic's message (shown above this by the editor) names the match; this shows its text.
+  return `**${escape(d.dataset)} ${escape(d.id)}**, ${Math.round(d.similarity * 100)}% similar:\n\n> ${escape(shown)}`;
 }
 
 /** A statement as plain text: each math region read by plainMath without its delimiters, `\$` as `$`. */
@@ -51,7 +52,7 @@ function plainStatement(statement: string): string {
   return out + prose(at, statement.length);
 }
 
-function answerHover(answer: MappedText | undefined, notes: string[]): string {
+function answerHover(answer: MappedText | undefined): string {
   const raw = answer?.text ?? '';
   const lines = [`**Answer:** ${escape(plainMath(raw)) || '(empty)'}`];
   const normalized = normalizeAnswer(raw);
@@ -60,8 +61,7 @@ function answerHover(answer: MappedText | undefined, notes: string[]): string {
   } else {
     lines.push('Nothing to grade against: runs can only group chains by vote.');
   }
-  // The checks' messages are Markdown already (code in backticks).
-  return [...lines, ...notes.map((n) => `⚠ ${n}`)].join('\n\n');
+  return lines.join('\n\n');
 }
 
 /** The grader's reading of an answer, in words. */

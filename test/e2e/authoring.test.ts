@@ -46,9 +46,11 @@ describe('Problem authoring in a real VS Code (code-server + Chromium)', () => {
         assert.match(await workbench.hoverOver(await workbench.textBox('levle: 3', 'levle'), /level/), /levle/);
         await workbench.mouseAway();
         assert.match(await workbench.hoverOver(await workbench.textBox('# Rational function sum', 'Rational'), /MATH-500/), /test\/algebra\/2584\.json/);
+        await workbench.screenshot(join(SHOTS, 'hover-duplicate.png'));
         await workbench.mouseAway();
         const answer = await workbench.hoverOver(await workbench.textBox('\\dfrac{14}{3}', '14'), /14\/3/);
         assert.match(answer, /\\frac\{14\}\{3\}/, 'the normalised answer');
+        await workbench.screenshot(join(SHOTS, 'hover-answer.png'));
         await workbench.mouseAway();
         await workbench.screenshot(join(SHOTS, 'planted.png'));
 
