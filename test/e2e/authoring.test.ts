@@ -53,6 +53,13 @@ describe('Problem authoring in a real VS Code (code-server + Chromium)', () => {
         await workbench.screenshot(join(SHOTS, 'hover-answer.png'));
         await workbench.mouseAway();
         await workbench.screenshot(join(SHOTS, 'planted.png'));
+        // The highlighting and squiggles read in a dark and a high-contrast theme too.
+        for (const [kind, theme] of [['dark', 'Dark Modern'], ['high-contrast', 'Dark High Contrast'], ['light', 'Light Modern']] as const) {
+          await workbench.setColorTheme(theme);
+          await workbench.waitForThemeKind(kind);
+          await workbench.mouseAway();
+          if (kind !== 'light') await workbench.screenshot(join(SHOTS, `planted-${kind}.png`));
+        }
 
         await workbench.clickCodeLens('▶ Solve', await title());
         await workbench.waitForNotification(/majority answer/, RUN_TIMEOUT_MS);
