@@ -4,7 +4,7 @@ import { MarkupKind, type Hover } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { normalizeAnswer } from '../core/answer';
 import { parseAnswer, type Answer } from '../core/answer/parse';
-import { scanMath } from '../core/authoring/mathRegions';
+import { plainStatement } from '../core/authoring/plainStatement';
 import type { DuplicateMatch, Finding, MappedText, ProblemDocument, ProblemUnit } from '../core/authoring/types';
 import { plainMath } from '../core/format';
 import { runDetails } from './annotation';
@@ -38,18 +38,6 @@ function duplicateHover(d: DuplicateMatch): string {
   const shown = statement.length > STATEMENT_CHARS ? `${statement.slice(0, STATEMENT_CHARS)}…` : statement;
   // The diagnostic's message (shown above this by the editor) names the match; this shows its text.
   return `**${escape(d.dataset)} ${escape(d.id)}**, ${Math.round(d.similarity * 100)}% similar:\n\n> ${escape(shown)}`;
-}
-
-/** A statement as plain text: each math region read by plainMath without its delimiters, `\$` as `$`. */
-function plainStatement(statement: string): string {
-  const prose = (from: number, to: number) => statement.slice(from, to).replace(/\\\$/g, '$');
-  let out = '';
-  let at = 0;
-  for (const region of scanMath(statement).regions) {
-    out += prose(at, region.open) + plainMath(statement.slice(region.contentStart, region.contentEnd));
-    at = region.end ?? region.contentEnd;
-  }
-  return out + prose(at, statement.length);
 }
 
 function answerHover(answer: MappedText | undefined): string {
