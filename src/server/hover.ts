@@ -10,12 +10,12 @@ import { plainMath } from '../core/format';
 import { runDetails } from './annotation';
 import { spanContains, spanToRange } from './positions';
 import type { ProblemRunResult } from './protocol';
-import { sameStatement } from './runResults';
+import { sameStatement, type DocumentRunResults } from './runResults';
 
 /** How much of a benchmark statement a hover shows. */
 const STATEMENT_CHARS = 600;
 
-export function hoverAt(document: TextDocument, problem: ProblemDocument, findings: readonly Finding[], offset: number, result: ProblemRunResult | undefined): Hover | null {
+export function hoverAt(document: TextDocument, problem: ProblemDocument, findings: readonly Finding[], offset: number, results: DocumentRunResults): Hover | null {
   const unit = problem.units.find((u) => spanContains(u.span, offset));
   if (!unit) return null;
   // The field the answer was read from: `answer`, or a problem set's `gt`/`gt_answer`.
@@ -29,7 +29,10 @@ export function hoverAt(document: TextDocument, problem: ProblemDocument, findin
   const sections: string[] = [];
   const duplicate = findings.find((f) => f.duplicate && spanContains(f.span, offset))?.duplicate;
   if (duplicate) sections.push(duplicateHover(duplicate));
-  if (problem.kind === 'problem' && spanContains(unit.titleSpan, offset)) sections.push(runHover(unit, result));
+  // A record's title is its whole line: "Not run yet" on every hover over a set would be noise (its
+  // lenses offer ▶ Solve), so a record shows only the run it has.
+  const result = results.get(unit.line);
+  if (spanContains(unit.titleSpan, offset) && (unit.line === undefined || result)) sections.push(runHover(unit, result));
   return sections.length ? markdown(sections.join('\n\n---\n\n'), spanToRange(document, unit.titleSpan)) : null;
 }
 

@@ -179,7 +179,7 @@ connection.onCodeAction(async (params, token) => {
 
 connection.onCodeLens(async (params, token) => {
   const found = await analysisOf(params.textDocument.uri, token);
-  return found ? codeLensesFor(found.document, found.analysis.problem, runResults.get(params.textDocument.uri) !== undefined) : [];
+  return found ? codeLensesFor(found.document, found.analysis.problem, runResults.get(params.textDocument.uri)) : [];
 });
 
 connection.languages.inlayHint.on(async (params, token) => {

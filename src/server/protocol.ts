@@ -2,8 +2,9 @@
  * Both sides import these names; neither imports `vscode` here. */
 
 /** Commands the server's CodeLens and code actions invoke; the extension registers them. The lens
- * commands (solve, search, estimateDifficulty, openLastRun) receive one argument: the problem file's
- * URI as a string (LSP form, e.g. `file:///…/sum.problem.md`), not a `vscode.Uri`. */
+ * commands (solve, search, estimateDifficulty, openLastRun) receive the document's URI as a string (LSP
+ * form, e.g. `file:///…/sum.problem.md`), not a `vscode.Uri`: `[uri]` for a problem file, `[uri, line]`
+ * for a record of a problem set (`line`: the record's 1-based line). */
 export const COMMANDS = {
   solve: 'reasonscope.solve',
   search: 'reasonscope.search',
@@ -30,11 +31,13 @@ export interface ProblemCheckSettings {
 
 export const DEFAULT_PROBLEM_CHECK_SETTINGS: ProblemCheckSettings = { duplicateThreshold: 0.8, duplicateDatasets: [] };
 
-/** The last run of one problem file, as the extension knows it: shown by the server in the title
- * hover, as the inline annotation and as the "Open last run" lens. */
+/** The last run of one problem (a problem file, or one record of a problem set), as the extension knows
+ * it: shown by the server in the title hover, as the inline annotation and as the "Open last run" lens. */
 export interface ProblemRunResult {
-  /** The problem file's URI (string form, as in LSP). */
+  /** The problem file's or problem set's URI (string form, as in LSP). */
   uri: string;
+  /** A problem set's record: its 1-based line; absent for a problem file. */
+  line?: number;
   /** The statement the run was made on; the annotation is shown only while the document still has it. */
   statement: string;
   runFile: string;
@@ -51,8 +54,8 @@ export interface ProblemRunResult {
   finishedAt: string;
 }
 
-/** Notification client → server: the last runs of problem files (sent at start for every problem the
- * workspace remembers and after each run). An entry with the same uri replaces the older one. */
+/** Notification client → server: the last runs of problems (sent at start for every problem the
+ * workspace remembers and after each run). An entry with the same uri and line replaces the older one. */
 export const PROBLEM_RUN_RESULTS = 'reasonscope/problemRunResults';
 export interface ProblemRunResultsParams {
   results: ProblemRunResult[];
