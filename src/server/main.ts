@@ -1,6 +1,7 @@
-/** The problem-file language server: checks, hovers, completion, quick fixes, lenses and run results
- * for `*.problem.md` files and MATH-style JSONL problem sets. It never talks to a model: run results
- * come from the extension (PROBLEM_RUN_RESULTS). Transport (--stdio / --node-ipc) comes from argv. */
+/** The problem-file language server: checks, hovers, completion, quick fixes, lenses, run results,
+ * folding and the outline for `*.problem.md` files and MATH-style JSONL problem sets. It never talks to
+ * a model: run results come from the extension (PROBLEM_RUN_RESULTS). Transport (--stdio / --node-ipc)
+ * comes from argv. */
 import {
   CodeActionKind,
   CodeLensRefreshRequest,
@@ -24,11 +25,13 @@ import { completionsAt } from './completion';
 import { datasetFromPath } from '../core/authoring/duplicates';
 import { DuplicateSource, type Dataset } from './duplicateSource';
 import { findingToDiagnostic } from './findingDiagnostics';
+import { foldingRangesFor } from './folding';
 import { hoverAt } from './hover';
 import { inlayHintsFor } from './inlayHints';
 import { DEFAULT_PROBLEM_CHECK_SETTINGS, PROBLEM_RUN_RESULTS, type InitializationOptions, type ProblemCheckSettings, type ProblemRunResultsParams } from './protocol';
 import { RunResults } from './runResults';
 import { folderPath, sanitizeSettings, SETTINGS_SECTION } from './settings';
+import { documentSymbolsFor } from './symbols';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -58,6 +61,8 @@ function negotiate(caps: ClientCapabilities) {
     configurationRegistration: caps.workspace?.didChangeConfiguration?.dynamicRegistration === true,
     codeLensRefresh: caps.workspace?.codeLens?.refreshSupport === true,
     inlayHintRefresh: caps.workspace?.inlayHint?.refreshSupport === true,
+    folding: { lineFoldingOnly: caps.textDocument?.foldingRange?.lineFoldingOnly === true, rangeLimit: caps.textDocument?.foldingRange?.rangeLimit },
+    hierarchicalSymbols: caps.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport === true,
   };
 }
 
@@ -74,6 +79,8 @@ connection.onInitialize((params): InitializeResult => {
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       codeLensProvider: {},
       inlayHintProvider: {},
+      foldingRangeProvider: true,
+      documentSymbolProvider: true,
     },
     serverInfo: { name: 'reasonscope-problems' },
   };
@@ -185,6 +192,16 @@ connection.onCodeLens(async (params, token) => {
 connection.languages.inlayHint.on(async (params, token) => {
   const found = await analysisOf(params.textDocument.uri, token);
   return found ? inlayHintsFor(found.document, found.analysis.problem, runResults.get(params.textDocument.uri), params.range) : [];
+});
+
+connection.onFoldingRanges(async (params, token) => {
+  const found = await analysisOf(params.textDocument.uri, token);
+  return found ? foldingRangesFor(found.document, found.analysis.problem, client.folding) : [];
+});
+
+connection.onDocumentSymbol(async (params, token) => {
+  const found = await analysisOf(params.textDocument.uri, token);
+  return found ? documentSymbolsFor(found.document, found.analysis.problem, client.hierarchicalSymbols) : [];
 });
 
 connection.onNotification(PROBLEM_RUN_RESULTS, (params: ProblemRunResultsParams) => {

@@ -29,6 +29,8 @@ export const PULL_CLIENT: ClientCapabilities = {
     codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } }, isPreferredSupport: true },
     codeLens: {},
     inlayHint: {},
+    foldingRange: { lineFoldingOnly: true, rangeLimit: 5000 },
+    documentSymbol: { hierarchicalDocumentSymbolSupport: true },
   },
   workspace: {
     configuration: true,

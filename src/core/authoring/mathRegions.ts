@@ -20,9 +20,19 @@ export interface StrayCloser {
   closer: '\\)' | '\\]';
 }
 
+/** A fenced code block or an `[asy]…[/asy]` drawing: not math, skipped by the scan. An unclosed one runs
+ * to the end of the text. */
+export interface SkippedBlock {
+  kind: 'code' | 'asy';
+  start: number;
+  /** Just past the closing fence's line (its line break included) or the `[/asy]`. */
+  end: number;
+}
+
 export interface MathScan {
   regions: MathRegion[];
   strays: StrayCloser[];
+  skipped: SkippedBlock[];
 }
 
 const CLOSER = { $: '$', $$: '$$', '\\(': '\\)', '\\[': '\\]' } as const;
@@ -30,12 +40,14 @@ const CLOSER = { $: '$', $$: '$$', '\\(': '\\)', '\\[': '\\]' } as const;
 export function scanMath(text: string): MathScan {
   const regions: MathRegion[] = [];
   const strays: StrayCloser[] = [];
+  const skipped: SkippedBlock[] = [];
   let i = 0;
   let lineStart = true;
   while (i < text.length) {
     if (lineStart) {
       const fenceEnd = skipFencedCode(text, i);
       if (fenceEnd !== i) {
+        skipped.push({ kind: 'code', start: i, end: fenceEnd });
         i = fenceEnd;
         continue;
       }
@@ -46,7 +58,9 @@ export function scanMath(text: string): MathScan {
       i = skipCodeSpan(text, i);
     } else if (c === '[' && text.startsWith('[asy]', i)) {
       const close = text.indexOf('[/asy]', i);
-      i = close < 0 ? text.length : close + 6;
+      const end = close < 0 ? text.length : close + 6;
+      skipped.push({ kind: 'asy', start: i, end });
+      i = end;
     } else if (c === '\\') {
       const next = text[i + 1];
       if (next === '(' || next === '[') i = readRegion(text, i, next === '(' ? '\\(' : '\\[', regions);
@@ -58,7 +72,7 @@ export function scanMath(text: string): MathScan {
       i = readRegion(text, i, text[i + 1] === '$' ? '$$' : '$', regions);
     } else i++;
   }
-  return { regions, strays };
+  return { regions, strays, skipped };
 }
 
 /** Reads the region opened at `open`; returns where scanning resumes. */
