@@ -19,7 +19,8 @@ export function documentSymbolsFor(document: TextDocument, problem: ProblemDocum
 function recordSymbols(document: TextDocument, problem: ProblemDocument): DocumentSymbol[] {
   return problem.units.map((unit) => {
     const range = spanToRange(document, unit.span);
-    return { name: unit.id ?? `line ${unit.line}`, detail: shorten(plainStatement(unit.statement.text)), kind: SymbolKind.Object, range, selectionRange: range };
+    // Editors reject a symbol without a name: an empty id counts as none.
+    return { name: unit.id || `line ${unit.line}`, detail: shorten(plainStatement(unit.statement.text)), kind: SymbolKind.Object, range, selectionRange: range };
   });
 }
 
@@ -41,7 +42,7 @@ function problemFileSymbols(document: TextDocument, problem: ProblemDocument): D
 
 function fieldSymbol(document: TextDocument, field: Field): DocumentSymbol {
   return {
-    name: field.key,
+    name: field.key || '""',
     detail: shorten(valueText(field.value)),
     kind: SymbolKind.Property,
     range: spanToRange(document, { start: field.keySpan.start, end: Math.max(field.keySpan.end, field.valueSpan.end) }),

@@ -2,7 +2,12 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
+import fc from 'fast-check';
 import { SymbolKind, type DocumentSymbol, type FoldingRange, type Range, type SymbolInformation } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { parseProblemDocument } from '../../src/core/authoring/problemDocument';
+import { foldingRangesFor } from '../../src/server/folding';
+import { documentSymbolsFor } from '../../src/server/symbols';
 import { LspClient, PULL_CLIENT, PUSH_CLIENT, type StartOptions } from '../support/lspClient';
 
 const MATH500 = path.resolve(__dirname, '../../media/samples/math500.jsonl');
@@ -196,4 +201,33 @@ test('a record without an id is named by its line', async () => {
     ['line 1', 'What is 1+1?', 0],
     ['x/1', 'Compute 6/3.', 2],
   ]);
+});
+
+/** Pieces of Markdown structure and of the ways it breaks mid-edit. */
+const piece = fc.constantFrom(
+  '---\n', '---', '\n', '\r\n', '\n\n', 'id: a\n', '"": x\n', 'answer: 2\n', 'tags: [a, ', '# ', '## ', '###### ', '#', ' #', 'Title', ' ##',
+  '$$', '$', '\\[', '\\]', '```', '~~~', '    ', '[asy]', '[/asy]', 'x^2', '\\frac{1}{2}', '😀', '\uFEFF', '{"problem": "', '", "unique_id": "', '"}',
+);
+const source = fc.array(piece, { maxLength: 40 }).map((p) => p.join(''));
+
+test('any text gets folding ranges inside it and symbols an editor accepts (a name, the selection inside the range)', () => {
+  fc.assert(
+    fc.property(source, fc.constantFrom('a.problem.md', 'a.jsonl'), fc.boolean(), (body, name, lineFoldingOnly) => {
+      // A problem set is recognised by its first record (here with an empty id, which is no name).
+      const text = name.endsWith('.jsonl') ? `{"problem": "What is $1+1$?", "unique_id": ""}\n${body}` : body;
+      const document = TextDocument.create(`file:///${name}`, 'math-problem', 1, text);
+      const problem = parseProblemDocument(text, name);
+      for (const r of foldingRangesFor(document, problem, { lineFoldingOnly })) {
+        assert.ok(r.startLine < r.endLine && r.endLine < document.lineCount, JSON.stringify(r));
+      }
+      const inside = (inner: Range, outer: Range) => document.offsetAt(outer.start) <= document.offsetAt(inner.start) && document.offsetAt(inner.end) <= document.offsetAt(outer.end);
+      const check = (s: DocumentSymbol): void => {
+        assert.ok(s.name, 'a symbol has a name');
+        assert.ok(inside(s.selectionRange, s.range), `${s.name}: the selection lies inside the range`);
+        s.children?.forEach(check);
+      };
+      (documentSymbolsFor(document, problem, true) as DocumentSymbol[]).forEach(check);
+    }),
+    { numRuns: 2000 },
+  );
 });
