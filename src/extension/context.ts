@@ -1,7 +1,7 @@
 /** What every command needs, created once in `activate`. */
 import type * as vscode from 'vscode';
 import type { ProblemRunResult } from '../server/protocol';
-import { withResult } from './problems/runResult';
+import { isResultOf, withResult, type ProblemKey } from './problems/runResult';
 import type { TreePanel } from './treePanel';
 
 export interface ExtensionContext {
@@ -16,7 +16,7 @@ export interface ExtensionContext {
   sendRunResults(results: ProblemRunResult[]): void;
 }
 
-/** The last run of each problem file, kept in workspace state across reloads (newest first, capped). */
+/** The last run of each problem (file, or problem-set record), kept in workspace state across reloads (newest first, capped). */
 export class RunHistory {
   private static readonly KEY = 'reasonscope.problemRuns';
 
@@ -30,14 +30,15 @@ export class RunHistory {
     await this.state.update(RunHistory.KEY, withResult(this.all(), result));
   }
 
-  /** The problem's last run; `problem` is its URI or the URI's string form (as LSP sends it). */
-  last(problem: vscode.Uri | string): ProblemRunResult | undefined {
-    const uri = problem.toString();
-    return this.all().find((r) => r.uri === uri);
+  /** The problem's last run: a problem file's (no line) or a problem-set record's. */
+  last(problem: { uri: vscode.Uri; line?: number }): ProblemRunResult | undefined {
+    const key = { uri: problem.uri.toString(), line: problem.line };
+    return this.all().find((r) => isResultOf(r, key));
   }
 
   /** The problem whose last run is `runFile` (a resumed run updates its problem's result). */
-  problemOf(runFile: string): string | undefined {
-    return this.all().find((r) => r.runFile === runFile)?.uri;
+  problemOf(runFile: string): ProblemKey | undefined {
+    const result = this.all().find((r) => r.runFile === runFile);
+    return result && { uri: result.uri, line: result.line };
   }
 }

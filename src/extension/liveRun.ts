@@ -11,6 +11,7 @@ import type { RunEndedEvent, RunEvent } from '../core/trace/schema';
 import type { RunTree } from '../core/trace/tree';
 import { reportBackendError } from './backend';
 import type { ExtensionContext } from './context';
+import type { ProblemTarget } from './problemSource';
 import { problemRunResult } from './problems/runResult';
 import { runSummary } from './runSummary';
 
@@ -40,8 +41,8 @@ export interface LiveRun {
   outFile: string;
   /** Checks the server and opens the run file (a new run, or a stopped one to continue). */
   prepare(signal: AbortSignal): Promise<PreparedRun>;
-  /** The problem file, so its last run can be found again. */
-  problem?: vscode.Uri;
+  /** The problem (file or problem-set record), so its last run can be found again. */
+  problem?: ProblemTarget;
   /** false: the caller says how a completed run went (Estimate Difficulty's estimate). */
   announceCompletion?: boolean;
 }
@@ -78,9 +79,9 @@ export async function runLive(ctx: ExtensionContext, run: LiveRun): Promise<RunO
           recorder.close();
           ctx.tree.flush();
         });
-        const problem = run.problem?.toString() ?? ctx.runs.problemOf(run.outFile);
+        const problem = run.problem ? { uri: run.problem.uri.toString(), line: run.problem.line } : ctx.runs.problemOf(run.outFile);
         if (problem) {
-          const result = problemRunResult(recorder.tree, ended, { uri: problem, runFile: run.outFile, finishedAt: new Date() });
+          const result = problemRunResult(recorder.tree, ended, { ...problem, runFile: run.outFile, finishedAt: new Date() });
           await ctx.runs.remember(result);
           ctx.sendRunResults([result]);
         }

@@ -10,6 +10,7 @@ import { RunHistory, type ExtensionContext } from './context';
 import { estimateDifficulty } from './difficulty';
 import { ProblemLanguageClient } from './languageClient';
 import { createStatusItem, pickModel, pullModel } from './models';
+import type { ProblemTarget } from './problemSource';
 import { resumeRunFile } from './resume';
 import { openLastRun, openRun } from './runs';
 import { searchProblem } from './search';
@@ -19,10 +20,12 @@ import { TREE_VIEW_ID, TreePanel } from './treePanel';
 
 let client: ProblemLanguageClient | undefined;
 
-/** A file argument as menus pass it (a Uri) or as the language server's lenses do (the URI's string). */
-function fileArg(arg: unknown): vscode.Uri | undefined {
-  if (arg instanceof vscode.Uri) return arg;
-  return typeof arg === 'string' && arg ? vscode.Uri.parse(arg) : undefined;
+/** The problem a command is for: a file as menus pass it (a Uri) or as the language server's lenses do
+ * (the URI's string), and from a problem set's lenses the record's 1-based line. Menus pass other things
+ * second (the selected resources), so only a positive integer is a line. */
+function targetArg(uri: unknown, line: unknown): ProblemTarget | undefined {
+  const file = uri instanceof vscode.Uri ? uri : typeof uri === 'string' && uri ? vscode.Uri.parse(uri) : undefined;
+  return file && { uri: file, ...(typeof line === 'number' && Number.isInteger(line) && line > 0 && { line }) };
 }
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -65,10 +68,10 @@ export function activate(context: vscode.ExtensionContext): void {
     status.item,
     vscode.window.registerWebviewViewProvider(TREE_VIEW_ID, tree),
     vscode.workspace.registerTextDocumentContentProvider(CHAIN_SCHEME, chains),
-    vscode.commands.registerCommand(COMMANDS.solve, (uri?: unknown) => solveProblem(ctx, fileArg(uri))),
-    vscode.commands.registerCommand(COMMANDS.search, (uri?: unknown) => searchProblem(ctx, context.workspaceState, fileArg(uri))),
-    vscode.commands.registerCommand(COMMANDS.estimateDifficulty, (uri?: unknown) => estimateDifficulty(ctx, fileArg(uri))),
-    vscode.commands.registerCommand(COMMANDS.openLastRun, (uri?: unknown) => openLastRun(ctx, fileArg(uri))),
+    vscode.commands.registerCommand(COMMANDS.solve, (uri?: unknown, line?: unknown) => solveProblem(ctx, targetArg(uri, line))),
+    vscode.commands.registerCommand(COMMANDS.search, (uri?: unknown, line?: unknown) => searchProblem(ctx, context.workspaceState, targetArg(uri, line))),
+    vscode.commands.registerCommand(COMMANDS.estimateDifficulty, (uri?: unknown, line?: unknown) => estimateDifficulty(ctx, targetArg(uri, line))),
+    vscode.commands.registerCommand(COMMANDS.openLastRun, (uri?: unknown, line?: unknown) => openLastRun(ctx, targetArg(uri, line))),
     vscode.commands.registerCommand(COMMANDS.openBenchmarkProblem, (file?: unknown, line?: unknown) => openBenchmarkProblem(file, line)),
     vscode.commands.registerCommand('reasonscope.resumeRun', (uri?: vscode.Uri) => resumeRunFile(ctx, uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand('reasonscope.openRun', (uri?: vscode.Uri) => openRun(ctx, uri instanceof vscode.Uri ? uri : undefined)),

@@ -1,40 +1,54 @@
-/** Which problem a command works on (the given file, else the selection or the problem file in the
- * editor) and where its runs are saved. */
+/** Which problem a command works on (the given file or problem-set record, else the selection or the
+ * problem file in the editor) and where its runs are saved. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseProblemFile, type Problem } from '../core/problem/problemFile';
+import type { Problem } from '../core/problem/problemFile';
 import type { ProblemRef } from '../core/trace/schema';
 import type { ExtensionContext } from './context';
+import { problemStem, readProblem } from './problems/read';
+
+/** A problem file, or a record of a problem set (its 1-based line), as the lenses name them. */
+export interface ProblemTarget {
+  uri: vscode.Uri;
+  line?: number;
+}
 
 export interface ProblemSource {
   problem: Problem;
-  /** File name without `.md`, the start of the run file's name. */
+  /** The start of the run file's name (see problemStem). */
   stem: string;
   document: vscode.TextDocument;
+  /** A problem set's record: its line. */
+  line?: number;
 }
 
-export async function problemSource(uri?: vscode.Uri): Promise<ProblemSource | undefined> {
+export async function problemSource(target?: ProblemTarget): Promise<ProblemSource | undefined> {
   const editor = vscode.window.activeTextEditor;
-  const document = uri ? await vscode.workspace.openTextDocument(uri) : editor?.document;
+  const document = target ? await vscode.workspace.openTextDocument(target.uri) : editor?.document;
   if (!document) {
     void vscode.window.showErrorMessage('Reasonscope: open a *.problem.md file (or select a problem statement) to solve it.');
     return undefined;
   }
-  const stem = path.basename(document.uri.path).replace(/\.md$/, '');
-  const selection = !uri && editor && !editor.selection.isEmpty ? document.getText(editor.selection).trim() : '';
-  if (selection) return { problem: { text: selection }, stem: `${stem}-selection`, document };
+  const fileName = path.basename(document.uri.path);
+  // From the palette in a problem set: the record under the cursor.
+  const cursorLine = !target && editor && /\.jsonl$/i.test(fileName) ? editor.selection.active.line + 1 : undefined;
+  const at = { fileName, line: target ? target.line : cursorLine };
+  const selection = !target && editor && !editor.selection.isEmpty ? document.getText(editor.selection).trim() : '';
+  if (selection) return { problem: { text: selection }, stem: `${problemStem(at)}-selection`, document };
   try {
-    return { problem: parseProblemFile(document.getText()), stem, document };
+    const problem = readProblem(document.getText(), at);
+    return { problem, stem: problemStem(at, problem.id), document, ...(at.line !== undefined && { line: at.line }) };
   } catch (err) {
-    void vscode.window.showErrorMessage(`Reasonscope: ${path.basename(document.uri.path)}: ${(err as Error).message}`);
+    void vscode.window.showErrorMessage(`Reasonscope: ${at.fileName}: ${(err as Error).message}`);
     return undefined;
   }
 }
 
-/** The problem as the run header records it. */
+/** The problem as the run header records it; a record's source is `<set>:<line>`. */
 export function problemRef(source: ProblemSource): ProblemRef {
   const { id, text, answer } = source.problem;
-  return { id, text, answer, source: vscode.workspace.asRelativePath(source.document.uri) };
+  const file = vscode.workspace.asRelativePath(source.document.uri);
+  return { id, text, answer, source: source.line === undefined ? file : `${file}:${source.line}` };
 }
 
 /** The folder runs of this problem are saved in: the setting inside its workspace folder, else the

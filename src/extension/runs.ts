@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseRunText } from '../core/trace/parse';
 import type { ExtensionContext } from './context';
+import type { ProblemTarget } from './problemSource';
 
 export async function openRun(ctx: ExtensionContext, uri?: vscode.Uri): Promise<void> {
   const target = uri ?? activeRunFile() ?? (await askForRunFile());
@@ -43,12 +44,14 @@ export async function askForRunFile(): Promise<vscode.Uri | undefined> {
   return picked?.[0];
 }
 
-/** "Reasonscope: Open Last Run": the problem's last run (Solve, Search…, Estimate Difficulty) in the tree. */
-export async function openLastRun(ctx: ExtensionContext, problem?: vscode.Uri): Promise<void> {
-  const uri = problem ?? vscode.window.activeTextEditor?.document.uri;
-  const last = uri && ctx.runs.last(uri);
+/** "Reasonscope: Open Last Run": the problem's last run (Solve, Search…, Estimate Difficulty) in the
+ * tree; a problem-set record's with its line. */
+export async function openLastRun(ctx: ExtensionContext, problem?: ProblemTarget): Promise<void> {
+  const active = vscode.window.activeTextEditor?.document.uri;
+  const target = problem ?? (active && { uri: active });
+  const last = target && ctx.runs.last(target);
   if (!last) {
-    const name = uri ? path.basename(uri.path) : 'this problem';
+    const name = target ? `${path.basename(target.uri.path)}${target.line === undefined ? '' : ` line ${target.line}`}` : 'this problem';
     void vscode.window.showInformationMessage(`Reasonscope: ${name} has no run in this workspace yet. Run ▶ Solve first.`);
     return;
   }

@@ -13,7 +13,7 @@ import { readSettings } from './config';
 import type { ExtensionContext } from './context';
 import { requireTrust, runLive, warn } from './liveRun';
 import { pickModel } from './models';
-import { problemRef, problemSource, runsFolder } from './problemSource';
+import { problemRef, problemSource, runsFolder, type ProblemTarget } from './problemSource';
 import { pickOne } from './quickPick';
 import { chooseScorer, prepareChosenScorer, scorerOptions, type ScorerChoice } from './scorerChoice';
 
@@ -40,9 +40,9 @@ interface Values {
   run: Record<string, ParamValue>;
 }
 
-export async function searchProblem(ctx: ExtensionContext, memory: vscode.Memento, uri?: vscode.Uri): Promise<void> {
+export async function searchProblem(ctx: ExtensionContext, memory: vscode.Memento, target?: ProblemTarget): Promise<void> {
   if (!(await requireTrust())) return;
-  const source = await problemSource(uri);
+  const source = await problemSource(target);
   if (!source) return;
   const settings = readSettings(source.document.uri);
   const model = settings.model || (await pickModel(ctx, 'Pick the model to search with'));
@@ -92,7 +92,7 @@ export async function searchProblem(ctx: ExtensionContext, memory: vscode.Mement
     label: source.stem,
     backend,
     outFile,
-    problem: source.document.uri,
+    problem: { uri: source.document.uri, line: source.line },
     prepare: async (signal) => {
       const opts = scorerOptions(settings, source.problem.answer, backend, (message) => warn(ctx, message));
       const scored = scorer ? { ...spec, scorer: await prepareChosenScorer(scorer, opts, settings, signal) } : spec;

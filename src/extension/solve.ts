@@ -3,17 +3,16 @@
 import * as path from 'node:path';
 import { buildSpec } from '../core/search/run';
 import { defaultRunFileName, prepareRun } from '../core/search/startRun';
-import type * as vscode from 'vscode';
 import { currentBackend } from './backend';
 import { readSettings, type Settings } from './config';
 import type { ExtensionContext } from './context';
 import { requireTrust, runLive, type RunOutcome } from './liveRun';
 import { pickModel } from './models';
-import { problemRef, problemSource, runsFolder, type ProblemSource } from './problemSource';
+import { problemRef, problemSource, runsFolder, type ProblemSource, type ProblemTarget } from './problemSource';
 
-export async function solveProblem(ctx: ExtensionContext, uri?: vscode.Uri): Promise<void> {
+export async function solveProblem(ctx: ExtensionContext, target?: ProblemTarget): Promise<void> {
   if (!(await requireTrust())) return;
-  const source = await problemSource(uri);
+  const source = await problemSource(target);
   if (!source) return;
   const settings = readSettings(source.document.uri);
   const model = settings.model || (await pickModel(ctx, 'Pick the model to solve with'));
@@ -45,7 +44,7 @@ export function sampleProblem(ctx: ExtensionContext, source: ProblemSource, s: S
     label: source.stem,
     backend,
     outFile,
-    problem: source.document.uri,
+    problem: { uri: source.document.uri, line: source.line },
     announceCompletion: s.announceCompletion,
     prepare: (signal) => prepareRun({
       backend,

@@ -92,6 +92,16 @@ describe('remembered results', () => {
     assert.deepEqual(all.map((r) => [r.uri, r.runFile]), [['a', 'a2.run.jsonl'], ['b', 'b.run.jsonl']]);
   });
 
+  test('the records of a problem set are remembered apart, by line; a problem file by its uri alone', () => {
+    let all = withResult([], result('set'));
+    all = withResult(all, { ...result('set', 'l2.run.jsonl'), line: 2 });
+    all = withResult(all, { ...result('set', 'l3.run.jsonl'), line: 3 });
+    all = withResult(all, { ...result('set', 'l2b.run.jsonl'), line: 2 });
+    assert.deepEqual(all.map((r) => [r.line, r.runFile]), [[2, 'l2b.run.jsonl'], [3, 'l3.run.jsonl'], [undefined, 'set.run.jsonl']]);
+    assert.equal(problemRunResult(fixture('majority-8'), fixture('majority-8').ended!, { ...where, line: 7 }).line, 7);
+    assert.ok(!('line' in resultOf(fixture('majority-8'))), 'a problem file\'s result has no line');
+  });
+
   test(`capped at ${REMEMBERED_RESULTS}: the oldest problems are forgotten`, () => {
     let all: ProblemRunResult[] = [];
     for (let i = 0; i < REMEMBERED_RESULTS + 5; i++) all = withResult(all, result(`p${i}`));
@@ -133,15 +143,25 @@ describe('difficulty pilot outcome', () => {
 
 describe('writing a pilot\'s difficulty after the file changed', () => {
   const piloted = { text: 'What is $1+2$?', answer: '3' };
+  const file = { fileName: 'sum.problem.md' };
+  const record = { fileName: 'set.jsonl', line: 2 };
 
   test('edits elsewhere (other keys, layout, a difficulty already there) still fit', () => {
-    assert.equal(pilotNoLongerFits('---\nanswer: 3\n---\nWhat is $1+2$?\n', piloted), undefined);
-    assert.equal(pilotNoLongerFits('---\r\nanswer: "3"\r\nlevel: 1\r\ndifficulty: easy\r\n---\r\n\r\nWhat is $1+2$?\r\n', piloted), undefined);
+    assert.equal(pilotNoLongerFits('---\nanswer: 3\n---\nWhat is $1+2$?\n', file, piloted), undefined);
+    assert.equal(pilotNoLongerFits('---\r\nanswer: "3"\r\nlevel: 1\r\ndifficulty: easy\r\n---\r\n\r\nWhat is $1+2$?\r\n', file, piloted), undefined);
+    // A record: other records and keys may change; its statement is compared decoded.
+    assert.equal(pilotNoLongerFits('{"problem": "Other"}\r\n{"problem": "What is $1+2$?", "answer": "3", "difficulty": "easy"}\r\n', record, piloted), undefined);
+    assert.equal(pilotNoLongerFits('{"problem": "Changed"}\n{"answer": "3", "problem": "What is \\u00241+2$?"}\n', record, piloted), undefined);
   });
 
   test('a changed statement or answer does not: the chains saw the old one', () => {
-    assert.match(pilotNoLongerFits('---\nanswer: 3\n---\nWhat is $1+3$?\n', piloted) ?? '', /statement changed/);
-    assert.match(pilotNoLongerFits('---\nanswer: 4\n---\nWhat is $1+2$?\n', piloted) ?? '', /answer changed/);
-    assert.match(pilotNoLongerFits('---\nanswer: [\n---\nWhat is $1+2$?\n', piloted) ?? '', /no longer reads/);
+    assert.match(pilotNoLongerFits('---\nanswer: 3\n---\nWhat is $1+3$?\n', file, piloted) ?? '', /statement changed/);
+    assert.match(pilotNoLongerFits('---\nanswer: 4\n---\nWhat is $1+2$?\n', file, piloted) ?? '', /answer changed/);
+    assert.match(pilotNoLongerFits('---\nanswer: [\n---\nWhat is $1+2$?\n', file, piloted) ?? '', /no longer reads/);
+    assert.match(pilotNoLongerFits('{"problem": "x"}\n{"problem": "What is $1+3$?", "answer": "3"}\n', record, piloted) ?? '', /statement changed/);
+    assert.match(pilotNoLongerFits('{"problem": "x"}\n{"problem": "What is $1+2$?", "answer": 4}\n', record, piloted) ?? '', /answer changed/);
+    // A line inserted above: line 2 is now another record, or no record at all.
+    assert.match(pilotNoLongerFits('{"problem": "x"}\n{"problem": "new"}\n{"problem": "What is $1+2$?", "answer": "3"}\n', record, piloted) ?? '', /statement changed/);
+    assert.match(pilotNoLongerFits('{"problem": "x"}\n{"problem": "What is $1+2$?", "answer": "3"\n', record, piloted) ?? '', /line 2 no longer reads as a problem record/);
   });
 });

@@ -96,10 +96,14 @@ export function formatProblemFile(problem: Problem): string {
 
 /** A file name for a problem: its id made path-safe ("test/algebra/2584.json" -> "algebra-2584"). */
 export function problemFileName(problem: Problem, index: number): string {
-  const base = (problem.id ?? `problem-${index + 1}`)
+  return `${problemSlug(problem.id) || `problem-${index + 1}`}.problem.md`;
+}
+
+/** An id made path-safe ("test/algebra/2584.json" -> "algebra-2584"); empty when nothing of it is. */
+export function problemSlug(id: string | undefined): string {
+  return (id ?? '')
     .replace(/^test\//, '')
     .replace(/\.json$/, '')
     .replace(/[^\w.-]+/g, '-')
     .replace(/^-+|-+$/g, '');
-  return `${base || `problem-${index + 1}`}.problem.md`;
 }

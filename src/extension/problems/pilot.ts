@@ -1,11 +1,11 @@
 /** Estimate Difficulty: what a finished pilot run says about the problem, and what is written to
- * its front matter. */
+ * its front matter (or its record). */
 import { estimateDifficulty, formatDifficulty, type DifficultyEstimate } from '../../core/authoring/difficulty';
-import { parseProblemFile } from '../../core/problem/problemFile';
+import { readProblem, type ProblemAt } from './read';
 import type { ChainCounts } from './runResult';
 
 export type PilotOutcome =
-  | { estimate: DifficultyEstimate; message: string; /** The YAML comment after `difficulty:`. */ comment: string }
+  | { estimate: DifficultyEstimate; message: string; /** The YAML comment after `difficulty:` (problem files). */ comment: string }
   | { estimate?: undefined; message: string };
 
 /** The pass rate is over the chains that ended with an answer: a failed request or a chain cut off
@@ -33,15 +33,15 @@ function localDate(d: Date): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
 
-/** Why the pilot's estimate no longer fits the problem file's `text` (edited while the pilot ran or
- * before "Write to Front Matter" was clicked), or undefined when it still does. The estimate is about
- * the statement the chains were given and the answer they were graded against. */
-export function pilotNoLongerFits(text: string, piloted: { text: string; answer?: string }): string | undefined {
+/** Why the pilot's estimate no longer fits the problem at `at` in the document's `text` (edited while
+ * the pilot ran or before "Write to Front Matter" was clicked), or undefined when it still does. The
+ * estimate is about the statement the chains were given and the answer they were graded against. */
+export function pilotNoLongerFits(text: string, at: ProblemAt, piloted: { text: string; answer?: string }): string | undefined {
   let now: { text: string; answer?: string };
   try {
-    now = parseProblemFile(text);
+    now = readProblem(text, at);
   } catch {
-    return 'the file no longer reads as a problem';
+    return at.line === undefined ? 'the file no longer reads as a problem' : `line ${at.line} no longer reads as a problem record`;
   }
   if (now.text !== piloted.text) return 'the problem statement changed since the pilot ran';
   if ((now.answer ?? '') !== (piloted.answer ?? '')) return "the answer changed since the pilot ran (its chains were graded against the old one)";

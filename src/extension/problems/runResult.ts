@@ -37,7 +37,7 @@ export function chainCounts(tree: RunTree): ChainCounts {
 export function problemRunResult(
   tree: RunTree,
   ended: RunEndedEvent,
-  where: { uri: string; runFile: string; finishedAt: Date },
+  where: { uri: string; line?: number; runFile: string; finishedAt: Date },
 ): ProblemRunResult {
   const { answered, correct } = chainCounts(tree);
   // The most-voted answer, whatever the strategy chose (best-of-N, MCTS may pick a minority answer);
@@ -47,6 +47,7 @@ export function problemRunResult(
   const majority = top.find((g) => g.answer === ended.result?.answer) ?? top[0];
   return {
     uri: where.uri,
+    ...(where.line !== undefined && { line: where.line }),
     statement: tree.header.problem.text,
     runFile: where.runFile,
     model: tree.header.backend.model,
@@ -63,7 +64,14 @@ export function problemRunResult(
 /** Problems remembered per workspace; the oldest are forgotten past this. */
 export const REMEMBERED_RESULTS = 200;
 
+/** A problem as results name it: a problem file's uri, or a problem set's uri and a record's line. */
+export type ProblemKey = Pick<ProblemRunResult, 'uri' | 'line'>;
+
+export function isResultOf(result: ProblemRunResult, problem: ProblemKey): boolean {
+  return result.uri === problem.uri && result.line === problem.line;
+}
+
 /** `results` (newest first) with `result` first in place of its problem's older entry, capped. */
 export function withResult(results: readonly ProblemRunResult[], result: ProblemRunResult): ProblemRunResult[] {
-  return [result, ...results.filter((r) => r.uri !== result.uri)].slice(0, REMEMBERED_RESULTS);
+  return [result, ...results.filter((r) => !isResultOf(r, result))].slice(0, REMEMBERED_RESULTS);
 }
