@@ -15,6 +15,11 @@ test('answers read as plain text where math cannot be typeset (notifications)', 
     ['\\text{Monday}', 'Monday'],
     ['[-2, \\infty)', '[-2, ∞)'],
     ['\\operatorname{foo}', '\\operatorname{foo}'],
+    // MATH writes short fractions without braces.
+    ['\\frac32', '3/2'],
+    ['\\frac 13 + \\dfrac{1}2', '1/3 + 1/2'],
+    ['\\frac\\pi 2', 'π/2'],
+    ['\\lfloor x \\rfloor + \\sum_{k=1}^{n} k', '⌊ x ⌋ + Σ_{k=1}^n k'],
   ];
   for (const [tex, plain] of cases) assert.equal(plainMath(tex), plain, tex);
 });
