@@ -244,6 +244,72 @@ test('lenses on the title pass the document URI; a run result adds "Open last ru
   assert.equal((await hints())[0].label, 'run cancelled · ✗ 0/3 · majority 5 · hard for qwen2.5:1.5b');
 });
 
+test('a problem set: lenses above each record pass its line; a record\'s result shows on its line only, while that record\'s statement is the one run', async () => {
+  const client = await start();
+  const uri = 'file:///work/sets/set.jsonl';
+  // Three MATH-500 records, a blank line and a line that is not JSON (no lenses: nothing to run).
+  const records = fs.readFileSync(path.resolve(__dirname, '../fixtures/authoring/set.jsonl'), 'utf8').trimEnd().split('\n');
+  await client.open(uri, `${records.join('\r\n')}\r\n\r\n{"problem": "Unfinished\r\n`, 'jsonl');
+  const lenses = () => client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+  const solve = (await lenses()).filter((l) => l.command?.command === COMMANDS.solve);
+  assert.deepEqual(solve.map((l) => [l.range.start.line, l.command?.arguments]), [[0, [uri, 1]], [1, [uri, 2]], [2, [uri, 3]]]);
+  assert.deepEqual((await lenses()).filter((l) => l.range.start.line === 1).map((l) => l.command?.title), ['▶ Solve', 'Search…', 'Estimate difficulty']);
+
+  const statementOf = (line: number) => (JSON.parse(records[line - 1]) as { problem: string }).problem;
+  const refreshed = client.nextEvent('workspace/inlayHint/refresh');
+  await client.notify(PROBLEM_RUN_RESULTS, { results: [
+    runOf(statementOf(2), { uri, line: 2 }),
+    runOf('What is 1 + 1?', { uri, line: 3, majority: '2' }),
+    // A result for the file as a whole (no line) belongs to no record.
+    runOf(statementOf(1), { uri }),
+  ] });
+  await refreshed;
+  const titles = (line: number) => lenses().then((all) => all.filter((l) => l.range.start.line === line).map((l) => l.command?.title));
+  assert.deepEqual(await titles(0), ['▶ Solve', 'Search…', 'Estimate difficulty']);
+  assert.deepEqual(await titles(1), ['▶ Solve', 'Search…', 'Estimate difficulty', 'Open last run']);
+  assert.deepEqual((await lenses()).find((l) => l.range.start.line === 1 && l.command?.title === 'Open last run')?.command?.arguments, [uri, 2]);
+
+  const whole = () => ({ start: { line: 0, character: 0 }, end: client.doc(uri).positionAt(client.doc(uri).getText().length) });
+  const hints = () => client.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: whole() });
+  const shown = async () => (await hints()).map((h) => [h.position.line, h.position.character, h.label]);
+  // Only the record whose statement (escapes decoded) is the one run: line 3's result is stale.
+  const expected = [[1, records[1].length, '✓ 7/8 · majority 14/3 · easy for qwen2.5:1.5b']];
+  assert.deepEqual(await shown(), expected);
+  assert.deepEqual(await client.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 2, character: 0 }, end: { line: 4, character: 0 } } }), []);
+
+  const hover = async (needle: string) => markdownOf(await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: client.positionOf(uri, needle) }));
+  assert.match(await hover('what is the value'), /Majority answer: 14\/3 — right/);
+  assert.doesNotMatch(await hover('what is the value'), /changed since/);
+  assert.match(await hover('as a decimal'), /changed since this run/);
+  assert.equal(await hover('divisors'), '', 'a record without a run has no run hover');
+
+  // Editing another record leaves this one's result; editing this record's statement hides it, undo brings it back.
+  const other = client.doc(uri).getText().indexOf('196 have');
+  await client.replace(uri, other, other + 3, '144');
+  assert.deepEqual(await shown(), expected);
+  const at = client.doc(uri).getText().indexOf('common fraction');
+  await client.replace(uri, at, at + 'common'.length, 'reduced');
+  assert.deepEqual(await hints(), []);
+  assert.match(await hover('what is the value'), /changed since this run/);
+  await client.replace(uri, at, at + 'reduced'.length, 'common');
+  assert.deepEqual(await shown(), expected);
+  // An edit to a key other than the statement (the answer) leaves it: the result is about the statement.
+  const answer = client.doc(uri).getText().indexOf('"\\\\frac{14}{3}"');
+  assert.ok(answer > 0);
+  await client.replace(uri, answer + 1, answer + 1, ' ');
+  assert.deepEqual(await shown(), [[1, records[1].length + 1, expected[0][2]]]);
+});
+
+test('MATH-500 as an open problem set: three lenses on each of its 500 records, resolved in the response', async () => {
+  const client = await start();
+  const uri = pathUri(MATH500);
+  await client.open(uri, fs.readFileSync(MATH500, 'utf8'), 'jsonl');
+  const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+  assert.equal(lenses.length, 1500);
+  assert.ok(lenses.every((l) => l.command?.title && l.command.arguments?.length === 2));
+  assert.deepEqual(lenses.at(-1)?.command?.arguments, [uri, 500]);
+});
+
 test('settings: an extra dataset (relative to the workspace) and the threshold re-check open files; load errors are shown once; an edited dataset is re-read', async () => {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'reasonscope-lsp-'));
   fs.writeFileSync(path.join(folder, 'olympiad.jsonl'), `${JSON.stringify({ problem: 'How many positive divisors does 196 have?', answer: '9', unique_id: 'oly/1' })}\n`);
