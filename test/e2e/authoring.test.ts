@@ -3,7 +3,8 @@
  * a LaTeX slip KaTeX rejects, a statement that repeats a MATH-500 problem — with the actions above the
  * title. ▶ Solve from the CodeLens runs the model and leaves the result next to the title; editing the
  * statement clears it and undo brings it back; Estimate difficulty runs a pilot and writes the bin into
- * the front matter. Screenshots: test-output/e2e/authoring/. */
+ * the front matter. In a MATH-500-style problem set each record has the same lenses, and ▶ Solve on one
+ * record leaves its result on that record's line only. Screenshots: test-output/e2e/authoring/. */
 import * as assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +17,10 @@ import { e2eSuite, skip } from './support/suite';
 import { waitFor } from './support/waitFor';
 
 const PROBLEM = 'planted-errors.problem.md';
+/** Three MATH-500 records; the second, test/algebra/2584.json, is the one the test server solves well. */
+const SET = 'set.jsonl';
+/** Each record's id, as its line ends: what finds the line on screen. */
+const RECORDS = ['number_theory/572.json"}', 'algebra/2584.json"}', 'prealgebra/572.json"}'];
 const SHOTS = join(e2eOutputDir, 'authoring');
 const PILOT_SAMPLES = 4;
 const RUN_TIMEOUT_MS = 90_000;
@@ -87,6 +92,35 @@ describe('Problem authoring in a real VS Code (code-server + Chromium)', () => {
         await workbench.mouseAway();
         await workbench.screenshot(join(SHOTS, 'difficulty.png'));
         await waitFor(async () => /difficulty: (easy|medium|hard)/.test(readFileSync(join(codeServer.workspaceDir, PROBLEM), 'utf8')), 'the difficulty saved to the file');
+      },
+    );
+  });
+
+  test('a problem set: each record has the lenses above it; ▶ Solve on one record leaves its result on that record\'s line only', { skip }, async () => {
+    await withWorkbench(
+      'authoring-set',
+      { workspaceFiles: { [join(repoRoot, 'test/fixtures/authoring', SET)]: SET }, userSettings: solveUserSettings, machineSettings: { 'reasonscope.host': suite.server.url }, vsix: suite.vsix },
+      suite.clock,
+      async (workbench) => {
+        await workbench.openFile(SET);
+        const solveLenses = async () => (await workbench.codeLenses()).filter((l) => l.title === '▶ Solve');
+        await waitFor(async () => (await solveLenses()).length === RECORDS.length, 'a ▶ Solve lens above each record');
+        const lenses = (await workbench.codeLenses()).map((l) => l.title);
+        for (const lens of ['Search…', 'Estimate difficulty']) assert.equal(lenses.filter((t) => t === lens).length, RECORDS.length, `"${lens}" on each record`);
+        assert.ok(!lenses.includes('Open last run'), 'no last run yet');
+
+        // The second record (MATH-500 test/algebra/2584.json): its lens is the nearest above its line.
+        await workbench.clickCodeLens('▶ Solve', await workbench.textBox('what is the value of $f(-2)', 'what'));
+        await workbench.waitForNotification(/majority answer/, RUN_TIMEOUT_MS);
+        const annotation = new RegExp(`[✓✗] \\d/${SOLVE_SCENARIO.samples} · majority \\S+`);
+        await waitFor(async () => annotation.test((await workbench.lineText(RECORDS[1])) ?? ''), 'the result at the end of the solved record\'s line');
+        for (const other of [RECORDS[0], RECORDS[2]]) assert.doesNotMatch((await workbench.lineText(other)) ?? '', /majority/, `no result on ${other}`);
+        await waitFor(async () => (await workbench.codeLenses()).filter((l) => l.title === 'Open last run').length === 1, 'one "Open last run" lens, on the solved record');
+
+        // MATH-500 lines run past the window: wrapped, as one reads a problem set, the result is in view.
+        await workbench.runCommand('View: Toggle Word Wrap');
+        await workbench.mouseAway();
+        await workbench.screenshot(join(SHOTS, 'problem-set.png'));
       },
     );
   });
