@@ -24,6 +24,9 @@ const RECORDS = ['number_theory/572.json"}', 'algebra/2584.json"}', 'prealgebra/
 const SHOTS = join(e2eOutputDir, 'authoring');
 const PILOT_SAMPLES = 4;
 const RUN_TIMEOUT_MS = 90_000;
+/** The inline result of a solve, model included: Reasonscope lifts the editor's inlay-hint length limit
+ * for problem files and problem sets, so nothing is cut off. */
+const ANNOTATION = new RegExp(`[✓✗] \\d/${SOLVE_SCENARIO.samples} · majority \\S+ · (easy|medium|hard) for ${SOLVE_SCENARIO.model.replace(/\./g, '\\.')}`);
 
 describe('Problem authoring in a real VS Code (code-server + Chromium)', () => {
   const suite = e2eSuite(() => rmSync(SHOTS, { recursive: true, force: true }));
@@ -68,9 +71,7 @@ describe('Problem authoring in a real VS Code (code-server + Chromium)', () => {
 
         await workbench.clickCodeLens('▶ Solve', await title());
         await workbench.waitForNotification(/majority answer/, RUN_TIMEOUT_MS);
-        // The whole annotation, model included: the editor's inlay-hint length limit is lifted for problem files.
-        const annotation = new RegExp(`[✓✗] \\d/${SOLVE_SCENARIO.samples} · majority \\S+ · (easy|medium|hard) for ${SOLVE_SCENARIO.model.replace(/\./g, '\\.')}`);
-        await waitFor(async () => annotation.test((await workbench.lineText('# Rational function sum')) ?? ''), 'the result next to the title');
+        await waitFor(async () => ANNOTATION.test((await workbench.lineText('# Rational function sum')) ?? ''), 'the result next to the title');
         await waitFor(async () => (await workbench.codeLenses()).some((l) => l.title === 'Open last run'), 'the "Open last run" lens');
         await workbench.mouseAway();
         await workbench.screenshot(join(SHOTS, 'solved.png'));
@@ -79,9 +80,9 @@ describe('Problem authoring in a real VS Code (code-server + Chromium)', () => {
         await workbench.clickAt(await workbench.textBox('common fraction.', 'fraction.'));
         await workbench.press('End');
         await workbench.type(' Simplify.');
-        await waitFor(async () => !annotation.test((await workbench.lineText('# Rational function sum')) ?? ''), 'the result cleared by the edit');
+        await waitFor(async () => !ANNOTATION.test((await workbench.lineText('# Rational function sum')) ?? ''), 'the result cleared by the edit');
         await workbench.press('Control+Z');
-        await waitFor(async () => annotation.test((await workbench.lineText('# Rational function sum')) ?? ''), 'the result back after undo');
+        await waitFor(async () => ANNOTATION.test((await workbench.lineText('# Rational function sum')) ?? ''), 'the result back after undo');
 
         await workbench.clickCodeLens('Estimate difficulty', await title());
         const estimate = await workbench.waitForNotification(/Estimated difficulty: (easy|medium|hard) for /, RUN_TIMEOUT_MS);
@@ -112,8 +113,7 @@ describe('Problem authoring in a real VS Code (code-server + Chromium)', () => {
         // The second record (MATH-500 test/algebra/2584.json): its lens is the nearest above its line.
         await workbench.clickCodeLens('▶ Solve', await workbench.textBox('what is the value of $f(-2)', 'what'));
         await workbench.waitForNotification(/majority answer/, RUN_TIMEOUT_MS);
-        const annotation = new RegExp(`[✓✗] \\d/${SOLVE_SCENARIO.samples} · majority \\S+`);
-        await waitFor(async () => annotation.test((await workbench.lineText(RECORDS[1])) ?? ''), 'the result at the end of the solved record\'s line');
+        await waitFor(async () => ANNOTATION.test((await workbench.lineText(RECORDS[1])) ?? ''), 'the result at the end of the solved record\'s line');
         for (const other of [RECORDS[0], RECORDS[2]]) assert.doesNotMatch((await workbench.lineText(other)) ?? '', /majority/, `no result on ${other}`);
         await waitFor(async () => (await workbench.codeLenses()).filter((l) => l.title === 'Open last run').length === 1, 'one "Open last run" lens, on the solved record');
 
