@@ -10,7 +10,7 @@ import { plainMath } from '../core/format';
 import { runDetails } from './annotation';
 import { spanContains, spanToRange } from './positions';
 import type { ProblemRunResult } from './protocol';
-import { sameStatement, type DocumentRunResults } from './runResults';
+import { sameStatement, unitResults, type DocumentRunResults } from './runResults';
 
 /** How much of a benchmark statement a hover shows. */
 const STATEMENT_CHARS = 600;
@@ -31,7 +31,7 @@ export function hoverAt(document: TextDocument, problem: ProblemDocument, findin
   if (duplicate) sections.push(duplicateHover(duplicate));
   // A record's title is its whole line: "Not run yet" on every hover over a set would be noise (its
   // lenses offer ▶ Solve), so a record shows only the run it has.
-  const result = results.get(unit.line);
+  const result = unitResults(problem, results).get(unit);
   if (spanContains(unit.titleSpan, offset) && (unit.line === undefined || result)) sections.push(runHover(unit, result));
   return sections.length ? markdown(sections.join('\n\n---\n\n'), spanToRange(document, unit.titleSpan)) : null;
 }

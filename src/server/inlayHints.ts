@@ -4,13 +4,14 @@ import type { InlayHint, Range } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ProblemDocument } from '../core/authoring/types';
 import { formatRunAnnotation } from './annotation';
-import { sameStatement, type DocumentRunResults } from './runResults';
+import { sameStatement, unitResults, type DocumentRunResults } from './runResults';
 
 export function inlayHintsFor(document: TextDocument, problem: ProblemDocument, results: DocumentRunResults, range: Range): InlayHint[] {
   if (problem.kind === 'other' || results.size === 0) return [];
   const hints: InlayHint[] = [];
+  const shown = unitResults(problem, results);
   for (const unit of problem.units) {
-    const result = results.get(unit.line);
+    const result = shown.get(unit);
     if (!result || !sameStatement(result, unit.statement.text)) continue;
     const line = document.positionAt(unit.titleSpan.start).line;
     if (line < range.start.line || line > range.end.line) continue;

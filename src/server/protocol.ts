@@ -4,7 +4,8 @@
 /** Commands the server's CodeLens and code actions invoke; the extension registers them. The lens
  * commands (solve, search, estimateDifficulty, openLastRun) receive the document's URI as a string (LSP
  * form, e.g. `file:///…/sum.problem.md`), not a `vscode.Uri`: `[uri]` for a problem file, `[uri, line]`
- * for a record of a problem set (`line`: the record's 1-based line). */
+ * for a record of a problem set (`line`: the record's 1-based line; for openLastRun, the line its run
+ * was made on, which the record may have left since). */
 export const COMMANDS = {
   solve: 'reasonscope.solve',
   search: 'reasonscope.search',

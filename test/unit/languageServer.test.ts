@@ -300,6 +300,31 @@ test('a problem set: lenses above each record pass its line; a record\'s result 
   assert.deepEqual(await shown(), [[1, records[1].length + 1, expected[0][2]]]);
 });
 
+test('a problem set: a record\'s result follows the record when lines are inserted above it, and another record on its old line gets none', async () => {
+  const client = await start();
+  const uri = 'file:///work/sets/moved.jsonl';
+  const records = fs.readFileSync(path.resolve(__dirname, '../fixtures/authoring/set.jsonl'), 'utf8').trimEnd().split('\n');
+  await client.open(uri, `${records.join('\n')}\n`, 'jsonl');
+  const statementOf = (line: number) => (JSON.parse(records[line - 1]) as { problem: string }).problem;
+  const refreshed = client.nextEvent('workspace/inlayHint/refresh');
+  await client.notify(PROBLEM_RUN_RESULTS, { results: [runOf(statementOf(2), { uri, line: 2 }), runOf(statementOf(3), { uri, line: 3, majority: '0.15' })] });
+  await refreshed;
+  // A copy of the first record pasted above the second: records 2 and 3 are now on lines 3 and 4.
+  await client.change(uri, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: `${records[0]}\n` }]);
+
+  const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+  const openLast = lenses.filter((l) => l.command?.command === COMMANDS.openLastRun).map((l) => [l.range.start.line, l.command?.arguments]);
+  // On the records that were run, opening the runs the extension knows by their old lines.
+  assert.deepEqual(openLast, [[2, [uri, 2]], [3, [uri, 3]]]);
+  const whole = { start: { line: 0, character: 0 }, end: { line: 5, character: 0 } };
+  const hints = await client.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: whole });
+  assert.deepEqual(hints.map((h) => [h.position.line, (h.label as string).split(' · ')[1]]), [[2, 'majority 14/3'], [3, 'majority 0.15']]);
+  const hover = async (needle: string, occurrence = 1) => markdownOf(await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: client.positionOf(uri, needle, 0, occurrence) }));
+  assert.equal(await hover('divisors', 2), '', 'the pasted record on line 2 shows no run of the record that was there');
+  assert.match(await hover('as a decimal'), /Majority answer: 0\.15/);
+  assert.doesNotMatch(await hover('as a decimal'), /changed since/);
+});
+
 test('MATH-500 as an open problem set: three lenses on each of its 500 records, resolved in the response', async () => {
   const client = await start();
   const uri = pathUri(MATH500);
