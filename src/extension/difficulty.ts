@@ -15,14 +15,13 @@ import { requireTrust } from './liveRun';
 import { pickModel } from './models';
 import { pilotNoLongerFits, pilotOutcome } from './problems/pilot';
 import { chainCounts } from './problems/runResult';
-import { problemSource, type ProblemTarget } from './problemSource';
+import { activeProblem, problemSource, type ProblemTarget } from './problemSource';
 import { sampleProblem } from './solve';
 
 export async function estimateDifficulty(ctx: ExtensionContext, problem?: ProblemTarget): Promise<void> {
   if (!(await requireTrust())) return;
   // The whole file (or record), never a selection: the chains are graded against its answer.
-  const active = vscode.window.activeTextEditor?.document.uri;
-  const source = await problemSource(problem ?? (active && { uri: active }));
+  const source = await problemSource(problem ?? activeProblem());
   if (!source) return;
   const { document, line } = source;
   const name = `${path.basename(document.uri.path)}${line === undefined ? '' : ` line ${line}`}`;

@@ -22,6 +22,15 @@ export interface ProblemSource {
   line?: number;
 }
 
+/** The problem in the editor, for a command run without one (palette, keybinding): the file, or in a
+ * problem set the record under the cursor. */
+export function activeProblem(): ProblemTarget | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) return undefined;
+  const { uri } = editor.document;
+  return /\.jsonl$/i.test(uri.path) ? { uri, line: editor.selection.active.line + 1 } : { uri };
+}
+
 export async function problemSource(target?: ProblemTarget): Promise<ProblemSource | undefined> {
   const editor = vscode.window.activeTextEditor;
   const document = target ? await vscode.workspace.openTextDocument(target.uri) : editor?.document;
@@ -29,10 +38,7 @@ export async function problemSource(target?: ProblemTarget): Promise<ProblemSour
     void vscode.window.showErrorMessage('Reasonscope: open a *.problem.md file (or select a problem statement) to solve it.');
     return undefined;
   }
-  const fileName = path.basename(document.uri.path);
-  // From the palette in a problem set: the record under the cursor.
-  const cursorLine = !target && editor && /\.jsonl$/i.test(fileName) ? editor.selection.active.line + 1 : undefined;
-  const at = { fileName, line: target ? target.line : cursorLine };
+  const at = { fileName: path.basename(document.uri.path), line: (target ?? activeProblem())?.line };
   const selection = !target && editor && !editor.selection.isEmpty ? document.getText(editor.selection).trim() : '';
   if (selection) return { problem: { text: selection }, stem: `${problemStem(at)}-selection`, document };
   try {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseRunText } from '../core/trace/parse';
 import type { ExtensionContext } from './context';
-import type { ProblemTarget } from './problemSource';
+import { activeProblem, type ProblemTarget } from './problemSource';
 
 export async function openRun(ctx: ExtensionContext, uri?: vscode.Uri): Promise<void> {
   const target = uri ?? activeRunFile() ?? (await askForRunFile());
@@ -47,8 +47,7 @@ export async function askForRunFile(): Promise<vscode.Uri | undefined> {
 /** "Reasonscope: Open Last Run": the problem's last run (Solve, Search…, Estimate Difficulty) in the
  * tree; a problem-set record's with its line. */
 export async function openLastRun(ctx: ExtensionContext, problem?: ProblemTarget): Promise<void> {
-  const active = vscode.window.activeTextEditor?.document.uri;
-  const target = problem ?? (active && { uri: active });
+  const target = problem ?? activeProblem();
   const last = target && ctx.runs.last(target);
   if (!last) {
     const name = target ? `${path.basename(target.uri.path)}${target.line === undefined ? '' : ` line ${target.line}`}` : 'this problem';
