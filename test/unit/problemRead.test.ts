@@ -19,7 +19,7 @@ test('a record of a problem set is read as the dataset reader reads it: statemen
 
 test('no problem there: the message says why', () => {
   const set = '{"problem": "a"}\n\n{"problem": "b"\n{"problem": "  ", "answer": "1"}\n';
-  assert.throws(() => readProblem(set, { fileName: 'set.jsonl', line: 2 }), /line 2 holds no record/);
+  assert.throws(() => readProblem(set, { fileName: 'set.jsonl', line: 2 }), /line 2 holds no record: put the cursor on a record/);
   assert.throws(() => readProblem(set, { fileName: 'set.jsonl', line: 3 }), /line 3: Not JSON/);
   assert.throws(() => readProblem(set, { fileName: 'set.jsonl', line: 4 }), /line 4 has no "problem" text/);
   assert.throws(() => readProblem('{"steps": ["a"], "problem": "b"}\n', { fileName: 'trace.jsonl', line: 1 }), /not a problem set/);

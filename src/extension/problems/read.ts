@@ -18,7 +18,7 @@ export function readProblem(text: string, at: ProblemAt): Problem {
   const document = parseProblemDocument(text, at.fileName);
   if (document.kind !== 'problem-set') throw new Error('it is not a problem set (one JSON record with a "problem" per line)');
   const unit = document.units.find((u) => u.line === at.line);
-  if (!unit) throw new Error(`line ${at.line} holds no record`);
+  if (!unit) throw new Error(`line ${at.line} holds no record: put the cursor on a record, or use the ▶ Solve lens above one`);
   const readError = unit.readErrors?.[0];
   if (readError) throw new Error(`line ${at.line}: ${readError.message}`);
   const statement = unit.statement.text.trim();
