@@ -60,3 +60,13 @@ describe('setRecordKey', () => {
     for (const line of [0, 2, 3, 4, 6, 1.5]) assert.equal(setRecordKey(text, line, 'difficulty', '"hard"'), undefined, `line ${line}`);
   });
 });
+
+test('the line an edit is addressed by is the line the reader gave the record (byte order mark, CRLF, blank lines)', () => {
+  const text = '\ufeff{"problem": "a"}\r\n\r\n{"problem": "b", "answer": "2"}\r\n\n{"problem": "c"}';
+  const units = parseProblemDocument(text, 'set.jsonl').units;
+  assert.deepEqual(units.map((u) => u.line), [1, 3, 5]);
+  for (const unit of units) {
+    const edit = setRecordKey(text, unit.line!, 'difficulty', '"hard"')!;
+    assert.ok(edit.span.start > unit.span.start && edit.span.end < unit.span.end, `line ${unit.line}`);
+  }
+});

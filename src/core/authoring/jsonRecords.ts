@@ -24,6 +24,20 @@ export interface JsonLine {
   error?: { message: string; offset?: number };
 }
 
+/** Each line of a JSONL text: its 1-based number and extent without the line break (and `\r`). A byte
+ * order mark is not part of line 1. The one reading of line numbers, so an edit addressed by a record's
+ * line lands on the line the reader numbered so. */
+export function* jsonlLines(text: string): Generator<{ line: number; start: number; end: number }> {
+  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  for (let line = 1; ; line++) {
+    const newline = text.indexOf('\n', start);
+    const next = newline < 0 ? text.length : newline;
+    yield { line, start, end: text[next - 1] === '\r' ? next - 1 : next };
+    if (newline < 0) return;
+    start = newline + 1;
+  }
+}
+
 /** Reads the line `text[start, end)`. */
 export function readJsonLine(text: string, start: number, end: number): JsonLine {
   const raw = text.slice(start, end);

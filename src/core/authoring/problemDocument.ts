@@ -2,7 +2,7 @@
  * problem units whose texts map back to exact document offsets (see types.ts). Pure and linear in the
  * document's length: the language server runs it on every keystroke. */
 import { locateFrontMatter, parseFrontMatter, unclosedFrontMatter } from './frontMatter';
-import { mapJsonString, readJsonLine, type JsonLine } from './jsonRecords';
+import { jsonlLines, mapJsonString, readJsonLine, type JsonLine } from './jsonRecords';
 import { plainMapped, trimMapped } from './mappedText';
 import { isProblemRecord } from './problemRecord';
 import type { MappedText, ProblemDocument, ProblemUnit, Span } from './types';
@@ -79,15 +79,7 @@ function parseProblemSet(text: string): ProblemDocument {
 }
 
 function* nonEmptyLines(text: string): Generator<{ line: number; start: number; end: number }> {
-  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  for (let line = 1; start <= text.length; line++) {
-    const newline = text.indexOf('\n', start);
-    const next = newline < 0 ? text.length : newline;
-    const end = text[next - 1] === '\r' ? next - 1 : next;
-    if (text.slice(start, end).trim()) yield { line, start, end };
-    if (newline < 0) return;
-    start = newline + 1;
-  }
+  for (const line of jsonlLines(text)) if (text.slice(line.start, line.end).trim()) yield line;
 }
 
 function recordUnit(text: string, line: number, json: JsonLine): ProblemUnit {

@@ -1,7 +1,7 @@
 /** Writes one top-level key of one record of a JSONL problem set as a single text edit, touching nothing
  * else on the line or in the file (the JSONL counterpart of frontMatterEdit.ts), so "Estimate
  * difficulty" on a record keeps the set's escapes, key order, spacing and line ends. */
-import { readJsonLine } from './jsonRecords';
+import { jsonlLines, readJsonLine } from './jsonRecords';
 import type { TextEdit } from './types';
 
 /**
@@ -27,16 +27,8 @@ export function setRecordKey(text: string, line: number, key: string, jsonValue:
   return { span: { start: last.valueSpan.end, end: last.valueSpan.end }, newText: `${comma}${JSON.stringify(key)}${colon}${jsonValue}` };
 }
 
-/** The text of 1-based `line` without its line break (and `\r`); a byte order mark is not part of line 1. */
 function lineSpan(text: string, line: number): { start: number; end: number } | undefined {
   if (!Number.isInteger(line) || line < 1) return undefined;
-  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  for (let n = 1; n < line; n++) {
-    const newline = text.indexOf('\n', start);
-    if (newline < 0) return undefined;
-    start = newline + 1;
-  }
-  const newline = text.indexOf('\n', start);
-  const next = newline < 0 ? text.length : newline;
-  return { start, end: text[next - 1] === '\r' ? next - 1 : next };
+  for (const at of jsonlLines(text)) if (at.line === line) return at;
+  return undefined;
 }
