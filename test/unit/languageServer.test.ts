@@ -2,10 +2,11 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { CodeAction, CodeLens, CompletionItem, Diagnostic, DocumentDiagnosticReport, Hover, InlayHint, MarkupContent, TextEdit } from 'vscode-languageserver/node';
 import { COMMANDS, PROBLEM_RUN_RESULTS, type ProblemRunResult } from '../../src/server/protocol';
-import { CancellationTokenSource, LspClient, pathUri, PULL_CLIENT, PUSH_CLIENT, type StartOptions } from '../support/lspClient';
+import { CancellationTokenSource, LspClient, pathUri, PULL_CLIENT, PUSH_CLIENT } from '../support/lspClient';
+import { lspClientStarter } from '../support/lspTest';
 
 const MATH500 = path.resolve(__dirname, '../../media/samples/math500.jsonl');
 const BENCHMARKS = { benchmarks: [{ name: 'MATH-500', path: MATH500 }] };
@@ -26,13 +27,7 @@ Hint: the sum lies between $4 and 5.
 `;
 const URI = 'file:///work/drafts/rational-sum.problem.md';
 
-const clients: LspClient[] = [];
-async function start(options: StartOptions = {}): Promise<LspClient> {
-  const client = await LspClient.start(options);
-  clients.push(client);
-  return client;
-}
-after(() => clients.forEach((c) => c.kill()));
+const start = lspClientStarter();
 
 async function pull(client: LspClient, uri = URI): Promise<Diagnostic[]> {
   const report = await client.request<DocumentDiagnosticReport>('textDocument/diagnostic', { textDocument: { uri } });

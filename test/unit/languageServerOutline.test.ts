@@ -1,14 +1,15 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import fc from 'fast-check';
 import { SymbolKind, type DocumentSymbol, type FoldingRange, type Range, type SymbolInformation } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseProblemDocument } from '../../src/core/authoring/problemDocument';
 import { foldingRangesFor } from '../../src/server/folding';
 import { documentSymbolsFor } from '../../src/server/symbols';
-import { LspClient, PULL_CLIENT, PUSH_CLIENT, type StartOptions } from '../support/lspClient';
+import { LspClient, PULL_CLIENT, PUSH_CLIENT } from '../support/lspClient';
+import { lspClientStarter } from '../support/lspTest';
 
 const MATH500 = path.resolve(__dirname, '../../media/samples/math500.jsonl');
 
@@ -54,13 +55,7 @@ Find $r$, where $$r > 0$$.
 const URI = 'file:///work/drafts/circle.problem.md';
 const SET_URI = 'file:///work/sets/math500.jsonl';
 
-const clients: LspClient[] = [];
-async function start(options: StartOptions = {}): Promise<LspClient> {
-  const client = await LspClient.start(options);
-  clients.push(client);
-  return client;
-}
-after(() => clients.forEach((c) => c.kill()));
+const start = lspClientStarter();
 
 const folding = (client: LspClient, uri = URI) => client.request<FoldingRange[]>('textDocument/foldingRange', { textDocument: { uri } });
 const symbols = <T>(client: LspClient, uri = URI) => client.request<T[]>('textDocument/documentSymbol', { textDocument: { uri } });
