@@ -25,7 +25,7 @@ If $f(x) = \\frac{3x-2}{x-2}$, what is the value of $f(-2) +f(-1)+f(0)$? Express
 
 Hint: the sum lies between $4 and 5.
 `;
-const URI = 'file:///work/drafts/rational-sum.problem.md';
+const URI = 'file:///authoring/drafts/rational-sum.problem.md';
 
 const start = lspClientStarter();
 
@@ -125,18 +125,18 @@ test('hover: the answer as the grader reads it; the title with the benchmark twi
   const prose = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: URI }, position: client.positionOf(URI, 'Express') });
   assert.equal(prose, null);
 
-  const unreadable = 'file:///work/drafts/pair.problem.md';
+  const unreadable = 'file:///authoring/drafts/pair.problem.md';
   await client.open(unreadable, '---\nanswer: (0, 1]\n---\nSolve $x^2 < x$.\n');
   assert.match(markdownOf(await client.request<Hover>('textDocument/hover', { textDocument: { uri: unreadable }, position: client.positionOf(unreadable, '0, 1') })), /an interval/);
 
-  const set = 'file:///work/drafts/set.jsonl';
+  const set = 'file:///authoring/drafts/set.jsonl';
   await client.open(set, '{"question": "What is $6 \\\\cdot 7$?", "gt_answer": "42"}\n');
   assert.match(markdownOf(await client.request<Hover>('textDocument/hover', { textDocument: { uri: set }, position: client.positionOf(set, '42"', 1) })), /\*\*Answer:\*\* 42/, 'a problem set\'s gt_answer is its answer');
 });
 
 test('completion: missing front-matter keys, the values of subject, level and difficulty, LaTeX commands in math only', async () => {
   const client = await start();
-  const uri = 'file:///work/drafts/new.problem.md';
+  const uri = 'file:///authoring/drafts/new.problem.md';
   await client.open(uri, '---\nanswer: 3\nsubject: \nlevel: \ndifficulty: \nso\n---\n\nWhat is $\\fr$? And \\fr in prose.\n');
   const complete = (position: { line: number; character: number }) => client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position });
 
@@ -190,7 +190,7 @@ test('code actions: the fix removes the finding; a near-duplicate opens the benc
 
 function runOf(statement: string, overrides: Partial<ProblemRunResult> = {}): ProblemRunResult {
   return {
-    uri: URI, statement, runFile: '/work/.reasonscope/runs/rational-sum.run.jsonl', model: 'qwen2.5:1.5b', strategy: 'majority',
+    uri: URI, statement, runFile: '/authoring/.reasonscope/runs/rational-sum.run.jsonl', model: 'qwen2.5:1.5b', strategy: 'majority',
     status: 'completed', answered: 8, correct: 7, majority: '\\frac{14}{3}', majorityCorrect: true, finishedAt: '2025-06-01T10:00:00Z', ...overrides,
   };
 }
@@ -241,7 +241,7 @@ test('lenses on the title pass the document URI; a run result adds "Open last ru
 
 test('a problem set: lenses above each record pass its line; a record\'s result shows on its line only, while that record\'s statement is the one run', async () => {
   const client = await start();
-  const uri = 'file:///work/sets/set.jsonl';
+  const uri = 'file:///authoring/sets/set.jsonl';
   // Three MATH-500 records, a blank line and a line that is not JSON (no lenses: nothing to run).
   const records = fs.readFileSync(path.resolve(__dirname, '../fixtures/authoring/set.jsonl'), 'utf8').trimEnd().split('\n');
   await client.open(uri, `${records.join('\r\n')}\r\n\r\n{"problem": "Unfinished\r\n`, 'jsonl');
@@ -297,7 +297,7 @@ test('a problem set: lenses above each record pass its line; a record\'s result 
 
 test('a problem set: a record\'s result follows the record when lines are inserted above it, and another record on its old line gets none', async () => {
   const client = await start();
-  const uri = 'file:///work/sets/moved.jsonl';
+  const uri = 'file:///authoring/sets/moved.jsonl';
   const records = fs.readFileSync(path.resolve(__dirname, '../fixtures/authoring/set.jsonl'), 'utf8').trimEnd().split('\n');
   await client.open(uri, `${records.join('\n')}\n`, 'jsonl');
   const statementOf = (line: number) => (JSON.parse(records[line - 1]) as { problem: string }).problem;
@@ -366,7 +366,7 @@ test('settings: an extra dataset (relative to the workspace) and the threshold r
 
 test('a cancelled diagnostics request on a big problem set answers with the cancellation error or in full, and the server keeps answering', async () => {
   const client = await start({ initializationOptions: BENCHMARKS });
-  const uri = 'file:///work/sets/big.jsonl';
+  const uri = 'file:///authoring/sets/big.jsonl';
   const record = (i: number) => JSON.stringify({ problem: `What is $${i} + ${i}$? Give \\frac{a}{b`, answer: i % 7 ? String(2 * i) : '', unique_id: `big/${i}` });
   await client.open(uri, Array.from({ length: 4000 }, (_, i) => record(i)).join('\n'), 'jsonl');
   const source = new CancellationTokenSource();

@@ -31,8 +31,8 @@ function assertInside(document: TextDocument, range: Range | Position, what: str
 }
 
 const FILES = [
-  { uri: 'file:///work/fuzz/draft.problem.md', languageId: 'math-problem', text: '---\nanswer: \\dfrac{14}{3}\nlevle: 3\n---\n\n# Sum\n\nIf $f(x) = \\frac{3x-2}{x-2}$, what is $f(0)$?\n' },
-  { uri: 'file:///work/fuzz/set.jsonl', languageId: 'jsonl', text: '{"problem": "What is $1+1$?", "answer": "2", "unique_id": "a"}\n{"problem": "If $f(x) = \\\\frac{3x-2}{x-2}$, what is the value of $f(-2) +f(-1)+f(0)$?", "answer": "\\\\frac{14}{3}"}\n' },
+  { uri: 'file:///authoring/fuzz/draft.problem.md', languageId: 'math-problem', text: '---\nanswer: \\dfrac{14}{3}\nlevle: 3\n---\n\n# Sum\n\nIf $f(x) = \\frac{3x-2}{x-2}$, what is $f(0)$?\n' },
+  { uri: 'file:///authoring/fuzz/set.jsonl', languageId: 'jsonl', text: '{"problem": "What is $1+1$?", "answer": "2", "unique_id": "a"}\n{"problem": "If $f(x) = \\\\frac{3x-2}{x-2}$, what is the value of $f(-2) +f(-1)+f(0)$?", "answer": "\\\\frac{14}{3}"}\n' },
 ];
 
 test('random incremental edits never crash the server, and every range it answers with lies inside the document', { timeout: 240_000 }, async () => {

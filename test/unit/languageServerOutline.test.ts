@@ -52,8 +52,8 @@ Find $r$, where $$r > 0$$.
 
 # Notes
 `;
-const URI = 'file:///work/drafts/circle.problem.md';
-const SET_URI = 'file:///work/sets/math500.jsonl';
+const URI = 'file:///authoring/drafts/circle.problem.md';
+const SET_URI = 'file:///authoring/sets/math500.jsonl';
 
 const start = lspClientStarter();
 

@@ -14,7 +14,7 @@ function fixture(name: string, edit: (header: RunHeader, events: RunEvent[]) => 
   return replay(header, events);
 }
 
-const where = { uri: 'file:///work/p/sum.problem.md', runFile: '/work/p/.reasonscope/runs/sum-majority.run.jsonl', finishedAt: new Date('2025-06-02T14:08:00Z') };
+const where = { uri: 'file:///authoring/p/sum.problem.md', runFile: '/authoring/p/.reasonscope/runs/sum-majority.run.jsonl', finishedAt: new Date('2025-06-02T14:08:00Z') };
 const STATEMENT = 'If $f(x) = \\frac{3x-2}{x-2}$, what is the value of $f(-2) +f(-1)+f(0)$? Express your answer as a common fraction.';
 
 function resultOf(tree: RunTree): ProblemRunResult {
