@@ -13,7 +13,7 @@ import { readSettings } from './config';
 import type { ExtensionContext } from './context';
 import { requireTrust } from './liveRun';
 import { pickModel } from './models';
-import { pilotNoLongerFits, pilotOutcome } from './problems/pilot';
+import { pilotOutcome, pilotTarget } from './problems/pilot';
 import { chainCounts } from './problems/runResult';
 import { activeProblem, problemSource, type ProblemTarget } from './problemSource';
 import { sampleProblem } from './solve';
@@ -62,20 +62,20 @@ export async function estimateDifficulty(ctx: ExtensionContext, problem?: Proble
 }
 
 /** Applies the edit to the document as it is when the user clicks (it may have changed during the
- * pilot), unless its statement or answer changed (see pilotNoLongerFits). A file that had no unsaved
- * changes is saved again, so the estimate is not left pending; one the user was editing stays theirs
- * to save. */
+ * pilot): to the file, or to the piloted record wherever it is now, unless no record or several hold the
+ * piloted statement and answer (see pilotTarget). A file that had no unsaved changes is saved again, so
+ * the estimate is not left pending; one the user was editing stays theirs to save. */
 async function writeDifficulty(uri: vscode.Uri, line: number | undefined, piloted: { text: string; answer?: string }, bin: DifficultyBin, comment: string): Promise<void> {
   const document = await vscode.workspace.openTextDocument(uri);
   const text = document.getText();
-  const stale = pilotNoLongerFits(text, { fileName: path.basename(uri.path), line }, piloted);
-  if (stale) {
-    void vscode.window.showWarningMessage(`Reasonscope: ${stale}; the difficulty was not written. Estimate it again.`);
+  const target = pilotTarget(text, { fileName: path.basename(uri.path), line }, piloted);
+  if ('stale' in target) {
+    void vscode.window.showWarningMessage(`Reasonscope: ${target.stale}; the difficulty was not written. Estimate it again.`);
     return;
   }
   const wasDirty = document.isDirty;
-  // The record still reads as the piloted problem (checked above), so it is a JSON object: an edit exists.
-  const edit = line === undefined ? setFrontMatterKey(text, 'difficulty', bin, comment) : setRecordKey(text, line, 'difficulty', JSON.stringify(bin));
+  // The record reads as the piloted problem (checked above), so it is a JSON object: an edit exists.
+  const edit = target.line === undefined ? setFrontMatterKey(text, 'difficulty', bin, comment) : setRecordKey(text, target.line, 'difficulty', JSON.stringify(bin));
   const workspaceEdit = new vscode.WorkspaceEdit();
   if (edit) workspaceEdit.replace(uri, rangeOf(document, edit.span), edit.newText);
   if (!edit || !(await vscode.workspace.applyEdit(workspaceEdit))) {

@@ -3,10 +3,11 @@
  * codeLens/resolve): each is a title and a command, cheap even for the 1,500 of a 500-record set. */
 import type { CodeLens } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { unitResults } from '../core/authoring/recordMatch';
 import type { ProblemDocument } from '../core/authoring/types';
 import { spanToRange } from './positions';
 import { COMMANDS } from './protocol';
-import { unitResults, type DocumentRunResults } from './runResults';
+import type { DocumentRunResults } from './runResults';
 
 export function codeLensesFor(document: TextDocument, problem: ProblemDocument, results: DocumentRunResults): CodeLens[] {
   if (problem.kind === 'other') return [];

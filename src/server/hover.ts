@@ -5,12 +5,13 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { normalizeAnswer } from '../core/answer';
 import { parseAnswer, type Answer } from '../core/answer/parse';
 import { plainStatement } from '../core/authoring/plainStatement';
+import { sameStatement, unitResults } from '../core/authoring/recordMatch';
 import type { DuplicateMatch, Finding, MappedText, ProblemDocument, ProblemUnit } from '../core/authoring/types';
 import { plainMath } from '../core/format';
 import { runDetails } from './annotation';
 import { spanContains, spanToRange } from './positions';
 import type { ProblemRunResult } from './protocol';
-import { sameStatement, unitResults, type DocumentRunResults } from './runResults';
+import type { DocumentRunResults } from './runResults';
 
 /** How much of a benchmark statement a hover shows. */
 const STATEMENT_CHARS = 600;
@@ -77,7 +78,7 @@ function gradedAs(a: Answer): string {
 function runHover(unit: ProblemUnit, result: ProblemRunResult | undefined): string {
   if (!result) return 'Not run yet: click **▶ Solve** above to run it with the selected model.';
   const lines = runDetails(result).map(escape);
-  if (!sameStatement(result, unit.statement.text)) lines.push('_The statement has changed since this run._');
+  if (!sameStatement(result.statement, unit.statement.text)) lines.push('_The statement has changed since this run._');
   return lines.join('\n\n');
 }
 

@@ -5,7 +5,7 @@ import type { ProblemRunResult } from '../../src/server/protocol';
 import { parseRunText } from '../../src/core/trace/parse';
 import type { RunEvent, RunHeader } from '../../src/core/trace/schema';
 import { replay, type RunTree } from '../../src/core/trace/tree';
-import { pilotNoLongerFits, pilotOutcome } from '../../src/extension/problems/pilot';
+import { pilotOutcome, pilotTarget } from '../../src/extension/problems/pilot';
 import { chainCounts, problemRunResult, REMEMBERED_RESULTS, withResult } from '../../src/extension/problems/runResult';
 
 function fixture(name: string, edit: (header: RunHeader, events: RunEvent[]) => { header: RunHeader; events: RunEvent[] } = (header, events) => ({ header, events })): RunTree {
@@ -145,23 +145,34 @@ describe('writing a pilot\'s difficulty after the file changed', () => {
   const piloted = { text: 'What is $1+2$?', answer: '3' };
   const file = { fileName: 'sum.problem.md' };
   const record = { fileName: 'set.jsonl', line: 2 };
+  const stale = (target: { line?: number } | { stale: string }) => ('stale' in target ? target.stale : '');
 
   test('edits elsewhere (other keys, layout, a difficulty already there) still fit', () => {
-    assert.equal(pilotNoLongerFits('---\nanswer: 3\n---\nWhat is $1+2$?\n', file, piloted), undefined);
-    assert.equal(pilotNoLongerFits('---\r\nanswer: "3"\r\nlevel: 1\r\ndifficulty: easy\r\n---\r\n\r\nWhat is $1+2$?\r\n', file, piloted), undefined);
+    assert.deepEqual(pilotTarget('---\nanswer: 3\n---\nWhat is $1+2$?\n', file, piloted), {});
+    assert.deepEqual(pilotTarget('---\r\nanswer: "3"\r\nlevel: 1\r\ndifficulty: easy\r\n---\r\n\r\nWhat is $1+2$?\r\n', file, piloted), {});
     // A record: other records and keys may change; its statement is compared decoded.
-    assert.equal(pilotNoLongerFits('{"problem": "Other"}\r\n{"problem": "What is $1+2$?", "answer": "3", "difficulty": "easy"}\r\n', record, piloted), undefined);
-    assert.equal(pilotNoLongerFits('{"problem": "Changed"}\n{"answer": "3", "problem": "What is \\u00241+2$?"}\n', record, piloted), undefined);
+    assert.deepEqual(pilotTarget('{"problem": "Other"}\r\n{"problem": "What is $1+2$?", "answer": "3", "difficulty": "easy"}\r\n', record, piloted), { line: 2 });
+    assert.deepEqual(pilotTarget('{"problem": "Changed"}\n{"answer": "3", "problem": "What is \\u00241+2$?"}\n', record, piloted), { line: 2 });
+  });
+
+  test('a record moved by lines inserted or deleted above it is written where it is now', () => {
+    assert.deepEqual(pilotTarget('{"problem": "x"}\n{"problem": "new"}\n{"problem": "What is $1+2$?", "answer": "3"}\n', record, piloted), { line: 3 });
+    assert.deepEqual(pilotTarget('{"problem": "What is $1+2$?", "answer": "3"}\n{"problem": "x"}\n', record, piloted), { line: 1 });
+    // Its own line first, even when the set repeats the problem elsewhere.
+    assert.deepEqual(pilotTarget('{"problem": "What is $1+2$?", "answer": "3"}\n{"problem": "What is $1+2$?", "answer": "3"}\n', record, piloted), { line: 2 });
   });
 
   test('a changed statement or answer does not: the chains saw the old one', () => {
-    assert.match(pilotNoLongerFits('---\nanswer: 3\n---\nWhat is $1+3$?\n', file, piloted) ?? '', /statement changed/);
-    assert.match(pilotNoLongerFits('---\nanswer: 4\n---\nWhat is $1+2$?\n', file, piloted) ?? '', /answer changed/);
-    assert.match(pilotNoLongerFits('---\nanswer: [\n---\nWhat is $1+2$?\n', file, piloted) ?? '', /no longer reads/);
-    assert.match(pilotNoLongerFits('{"problem": "x"}\n{"problem": "What is $1+3$?", "answer": "3"}\n', record, piloted) ?? '', /statement changed/);
-    assert.match(pilotNoLongerFits('{"problem": "x"}\n{"problem": "What is $1+2$?", "answer": 4}\n', record, piloted) ?? '', /answer changed/);
-    // A line inserted above: line 2 is now another record, or no record at all.
-    assert.match(pilotNoLongerFits('{"problem": "x"}\n{"problem": "new"}\n{"problem": "What is $1+2$?", "answer": "3"}\n', record, piloted) ?? '', /statement changed/);
-    assert.match(pilotNoLongerFits('{"problem": "x"}\n{"problem": "What is $1+2$?", "answer": "3"\n', record, piloted) ?? '', /line 2 no longer reads as a problem record/);
+    assert.match(stale(pilotTarget('---\nanswer: 3\n---\nWhat is $1+3$?\n', file, piloted)), /statement changed/);
+    assert.match(stale(pilotTarget('---\nanswer: 4\n---\nWhat is $1+2$?\n', file, piloted)), /answer changed/);
+    assert.match(stale(pilotTarget('---\nanswer: [\n---\nWhat is $1+2$?\n', file, piloted)), /no longer reads/);
+    assert.match(stale(pilotTarget('{"problem": "x"}\n{"problem": "What is $1+3$?", "answer": "3"}\n', record, piloted)), /statement changed/);
+    assert.match(stale(pilotTarget('{"problem": "x"}\n{"problem": "What is $1+2$?", "answer": 4}\n', record, piloted)), /answer changed/);
+    assert.match(stale(pilotTarget('{"problem": "x"}\n{"problem": "What is $1+2$?", "answer": "3"\n', record, piloted)), /line 2 no longer reads as a problem record, and no other record holds the piloted statement/);
+  });
+
+  test('moved to where several records hold it: not written, and the message names their lines', () => {
+    const twice = '{"problem": "x"}\n{"problem": "y"}\n{"problem": "What is $1+2$?", "answer": "3"}\n{"problem": "What is $1+2$?", "answer": "3"}\n';
+    assert.equal(stale(pilotTarget(twice, record, piloted)), 'the piloted problem is on 2 lines (3, 4), so which record it was is unclear');
   });
 });

@@ -1,6 +1,9 @@
 /** Estimate Difficulty: what a finished pilot run says about the problem, and what is written to
  * its front matter (or its record). */
 import { estimateDifficulty, formatDifficulty, type DifficultyEstimate } from '../../core/authoring/difficulty';
+import { parseProblemDocument } from '../../core/authoring/problemDocument';
+import { recordsHolding, sameStatement } from '../../core/authoring/recordMatch';
+import type { ProblemUnit } from '../../core/authoring/types';
 import { readProblem, type ProblemAt } from './read';
 import type { ChainCounts } from './runResult';
 
@@ -33,17 +36,32 @@ function localDate(d: Date): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
 
-/** Why the pilot's estimate no longer fits the problem at `at` in the document's `text` (edited while
- * the pilot ran or before "Write to Front Matter" was clicked), or undefined when it still does. The
+/** Where the pilot's estimate goes in the document's `text` as it is now (edited while the pilot ran or
+ * before "Write to …" was clicked): the problem file, or the record that holds the piloted statement and
+ * answer — on its line, or where lines inserted or deleted above moved it. Else why it fits nowhere. The
  * estimate is about the statement the chains were given and the answer they were graded against. */
-export function pilotNoLongerFits(text: string, at: ProblemAt, piloted: { text: string; answer?: string }): string | undefined {
-  let now: { text: string; answer?: string };
-  try {
-    now = readProblem(text, at);
-  } catch {
-    return at.line === undefined ? 'the file no longer reads as a problem' : `line ${at.line} no longer reads as a problem record`;
+export function pilotTarget(text: string, at: ProblemAt, piloted: { text: string; answer?: string }): { line?: number } | { stale: string } {
+  const sameAnswer = (answer: string | undefined) => (answer ?? '') === (piloted.answer ?? '');
+  if (at.line === undefined) {
+    let now: { text: string; answer?: string };
+    try {
+      now = readProblem(text, at);
+    } catch {
+      return { stale: 'the file no longer reads as a problem' };
+    }
+    if (now.text !== piloted.text) return { stale: 'the problem statement changed since the pilot ran' };
+    return sameAnswer(now.answer) ? {} : { stale: ANSWER_CHANGED };
   }
-  if (now.text !== piloted.text) return 'the problem statement changed since the pilot ran';
-  if ((now.answer ?? '') !== (piloted.answer ?? '')) return "the answer changed since the pilot ran (its chains were graded against the old one)";
-  return undefined;
+  const problem = parseProblemDocument(text, at.fileName);
+  // As readProblem reads a record: an unreadable line holds no problem.
+  const hasStatement = (u: ProblemUnit) => !u.readErrors && sameStatement(u.statement.text, piloted.text);
+  const found = recordsHolding(problem, at.line, (u) => hasStatement(u) && sameAnswer(u.answer?.text));
+  if (found.length === 1) return { line: found[0].line };
+  if (found.length > 1) return { stale: `the piloted problem is on ${found.length} lines (${found.map((u) => u.line).join(', ')}), so which record it was is unclear` };
+  if (problem.units.some(hasStatement)) return { stale: ANSWER_CHANGED };
+  const onLine = problem.units.find((u) => u.line === at.line);
+  if (!onLine || onLine.readErrors) return { stale: `line ${at.line} no longer reads as a problem record, and no other record holds the piloted statement` };
+  return { stale: 'the problem statement changed since the pilot ran' };
 }
+
+const ANSWER_CHANGED = 'the answer changed since the pilot ran (its chains were graded against the old one)';
