@@ -2,7 +2,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseRunText } from '../core/trace/parse';
+import type { ProblemRunResult } from '../server/protocol';
 import type { ExtensionContext } from './context';
+import { recordResult } from './problems/runResult';
 import { activeProblem, type ProblemTarget } from './problemSource';
 
 export async function openRun(ctx: ExtensionContext, uri?: vscode.Uri): Promise<void> {
@@ -48,11 +50,21 @@ export async function askForRunFile(): Promise<vscode.Uri | undefined> {
  * tree; a problem-set record's with its line. */
 export async function openLastRun(ctx: ExtensionContext, problem?: ProblemTarget): Promise<void> {
   const target = problem ?? activeProblem();
-  const last = target && ctx.runs.last(target);
+  const last = target && (problem ? ctx.runs.last(target) : lastAtCursor(ctx, target));
   if (!last) {
     const name = target ? `${path.basename(target.uri.path)}${target.line === undefined ? '' : ` line ${target.line}`}` : 'this problem';
     void vscode.window.showInformationMessage(`Reasonscope: ${name} has no run in this workspace yet. Run ▶ Solve first.`);
     return;
   }
   await openRun(ctx, vscode.Uri.file(last.runFile));
+}
+
+/** A lens names the line the run was made on; the cursor names a record's line now, which lines inserted
+ * or deleted above may have moved since the run, so the record's run is found as the server finds the
+ * one its lens opens. */
+function lastAtCursor(ctx: ExtensionContext, target: ProblemTarget): ProblemRunResult | undefined {
+  const document = vscode.window.activeTextEditor?.document;
+  if (target.line === undefined || !document) return ctx.runs.last(target);
+  const uri = target.uri.toString();
+  return recordResult(document.getText(), path.basename(target.uri.path), target.line, ctx.runs.all().filter((r) => r.uri === uri));
 }

@@ -6,7 +6,7 @@ import { parseRunText } from '../../src/core/trace/parse';
 import type { RunEvent, RunHeader } from '../../src/core/trace/schema';
 import { replay, type RunTree } from '../../src/core/trace/tree';
 import { pilotOutcome, pilotTarget } from '../../src/extension/problems/pilot';
-import { chainCounts, problemRunResult, REMEMBERED_RESULTS, withResult } from '../../src/extension/problems/runResult';
+import { chainCounts, problemRunResult, recordResult, REMEMBERED_RESULTS, withResult } from '../../src/extension/problems/runResult';
 
 function fixture(name: string, edit: (header: RunHeader, events: RunEvent[]) => { header: RunHeader; events: RunEvent[] } = (header, events) => ({ header, events })): RunTree {
   const run = parseRunText(fs.readFileSync(`test/fixtures/runs/${name}.run.jsonl`, 'utf8'));
@@ -100,6 +100,19 @@ describe('remembered results', () => {
     assert.deepEqual(all.map((r) => [r.line, r.runFile]), [[2, 'l2b.run.jsonl'], [3, 'l3.run.jsonl'], [undefined, 'set.run.jsonl']]);
     assert.equal(problemRunResult(fixture('majority-8'), fixture('majority-8').ended!, { ...where, line: 7 }).line, 7);
     assert.ok(!('line' in resultOf(fixture('majority-8'))), 'a problem file\'s result has no line');
+  });
+
+  test('Open Last Run at the cursor: the record\'s run follows it by statement when lines moved, as its lens does', () => {
+    const run = (line: number, statement: string) => ({ ...result('set', `l${line}.run.jsonl`), line, statement });
+    const results = [run(1, 'What is $1+1$?'), run(2, 'What is $2+2$?')];
+    const before = '{"problem": "What is $1+1$?"}\n{"problem": "What is $2+2$?"}\n';
+    assert.equal(recordResult(before, 'set.jsonl', 2, results)?.runFile, 'l2.run.jsonl');
+    // A record inserted at the top: the runs are on lines 2 and 3 now, and the new line 1 has none.
+    const moved = `{"problem": "New"}\n${before}`;
+    assert.deepEqual([1, 2, 3].map((line) => recordResult(moved, 'set.jsonl', line, results)?.runFile), [undefined, 'l1.run.jsonl', 'l2.run.jsonl']);
+    // The record itself edited: its run stays on its line (the server shows it as changed).
+    assert.equal(recordResult('{"problem": "What is $1+1$?"}\n{"problem": "What is $2+3$?"}\n', 'set.jsonl', 2, results)?.runFile, 'l2.run.jsonl');
+    assert.equal(recordResult(before, 'set.jsonl', 3, results), undefined);
   });
 
   test(`capped at ${REMEMBERED_RESULTS}: the oldest problems are forgotten`, () => {

@@ -1,5 +1,7 @@
 /** What the language server is told about a problem's last run (hover, inline annotation, "Open last
  * run"), built from the run's tree; and the capped, newest-first list the workspace remembers. */
+import { parseProblemDocument } from '../../core/authoring/problemDocument';
+import { unitResults } from '../../core/authoring/recordMatch';
 import type { ProblemRunResult } from '../../server/protocol';
 import type { RunEndedEvent } from '../../core/trace/schema';
 import { answerGroups, type RunTree } from '../../core/trace/tree';
@@ -66,6 +68,15 @@ export const REMEMBERED_RESULTS = 200;
 
 /** A problem as results name it: a problem file's uri, or a problem set's uri and a record's line. */
 export type ProblemKey = Pick<ProblemRunResult, 'uri' | 'line'>;
+
+/** The last run of the record now on `line` of a problem set's `text`, the one the server shows on it:
+ * `results` (the set's) are remembered by the line they were run on, which the record may have left
+ * since (lines inserted or deleted above), so it is found by its statement as the server finds it. */
+export function recordResult(text: string, fileName: string, line: number, results: readonly ProblemRunResult[]): ProblemRunResult | undefined {
+  const problem = parseProblemDocument(text, fileName);
+  const unit = problem.units.find((u) => u.line === line);
+  return unit && unitResults(problem, new Map(results.map((r) => [r.line, r]))).get(unit);
+}
 
 export function isResultOf(result: ProblemRunResult, problem: ProblemKey): boolean {
   return result.uri === problem.uri && result.line === problem.line;
