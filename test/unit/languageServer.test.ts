@@ -164,6 +164,37 @@ test('completion: missing front-matter keys, the values of subject, level and di
   assert.deepEqual(await complete(client.positionOf(uri, 'What', 2)), []);
 });
 
+test('completion in a problem set: LaTeX commands JSON-escaped inside the math of a statement and in an answer, nowhere else', async () => {
+  const client = await start();
+  const uri = 'file:///authoring/sets/typing.jsonl';
+  // Built from the decoded texts, so the raw line holds `\\fr` where the statement holds `\fr`.
+  const record = { problem: 'Caf\u00e9: what is $x = \\fr$? And \\fr in prose, $a \\\\fr$.', answer: '\\fr', solution: '$\\fr$', unique_id: 't/1' };
+  const line = JSON.stringify(record).replace('\u00e9', '\\u00e9');
+  await client.open(uri, `${line}\n{"problem": "What is $1+1$?", "answer": 2}\n`, 'jsonl');
+  const complete = (position: { line: number; character: number }) => client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position });
+
+  const typed = client.positionOf(uri, '\\\\fr$?');
+  const items = await complete(client.positionOf(uri, '\\\\fr$?', 4));
+  const frac = items.find((i) => i.label === '\\frac')!;
+  assert.equal(frac.filterText, '\\\\frac', 'matched against the raw `\\\\fr` typed');
+  assert.deepEqual(frac.textEdit, { range: { start: typed, end: client.positionOf(uri, '\\\\fr$?', 4) }, newText: '\\\\\\\\frac{$1}{$2}' });
+  assert.ok(items.length >= 80 && labels(items).includes('\\left('));
+  const right = items.find((i) => i.label === '\\left(')!;
+  assert.equal((right.textEdit as TextEdit).newText, '\\\\\\\\left( $1 \\\\\\\\right)');
+
+  // The snippet expanded as an editor would (tab stops filled, its escapes read): valid JSON, `\frac` decoded.
+  const expanded = (frac.textEdit as TextEdit).newText.replace('$1', '1').replace('$2', '2').replace(/\\(.)/g, '$1');
+  await applyEdits(client, uri, [{ range: (frac.textEdit as TextEdit).range, newText: expanded }]);
+  const edited = JSON.parse(client.doc(uri).getText().split('\n')[0]) as typeof record;
+  assert.equal(edited.problem, 'Caf\u00e9: what is $x = \\frac{1}{2}$? And \\fr in prose, $a \\\\fr$.');
+
+  assert.ok(labels(await complete(client.positionOf(uri, '\\\\fr"', 4))).includes('\\frac'), 'the answer is math throughout');
+  assert.deepEqual(await complete(client.positionOf(uri, '\\\\fr in', 4)), [], 'prose');
+  assert.deepEqual(await complete(client.positionOf(uri, '\\\\\\\\fr', 6)), [], '`\\\\` is a line break');
+  assert.deepEqual(await complete(client.positionOf(uri, '\\\\fr$"', 4)), [], 'another key (solution)');
+  assert.deepEqual(await complete(client.positionOf(uri, '"problem"', 3)), [], 'a key');
+});
+
 test('code actions: the fix removes the finding; a near-duplicate opens the benchmark record', async () => {
   const client = await start({ initializationOptions: BENCHMARKS });
   await client.open(URI, PLANTED);

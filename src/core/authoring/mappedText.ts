@@ -31,3 +31,16 @@ export function trimMapped(mapped: MappedText): MappedText {
     offsetAt: (index) => mapped.offsetAt(start + Math.max(0, Math.min(index, end - start))),
   };
 }
+
+/** The index in `mapped.text` at document `offset` (offsetAt inverted by binary search: offsets only grow
+ * with the index); undefined outside the text and inside an escape (`\\` is one character of `text`). */
+export function indexAt(mapped: MappedText, offset: number): number | undefined {
+  let lo = 0;
+  let hi = mapped.text.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (mapped.offsetAt(mid) < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return mapped.offsetAt(lo) === offset ? lo : undefined;
+}
