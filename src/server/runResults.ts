@@ -2,8 +2,8 @@
  * reports it (the server never runs models). */
 import type { ProblemRunResult } from './protocol';
 
-/** One document's last runs by record line; a problem file's is under `undefined` (its unit has no line),
- * so every feature looks a unit's result up as `results.get(unit.line)`. */
+/** One document's last runs by the record line they were run on; a problem file's is under `undefined`
+ * (its unit has no line). Features reach them through `unitResults`, which follows moved records. */
 export type DocumentRunResults = ReadonlyMap<number | undefined, ProblemRunResult>;
 
 const NONE: DocumentRunResults = new Map();
