@@ -16,7 +16,7 @@ import { parseRunText } from '../../src/core/trace/parse';
 import { replay } from '../../src/core/trace/tree';
 import { chainPath, layoutChain } from '../../src/extension/annotations/chainLayout';
 import { e2eOutputDir, repoRoot } from './support/paths';
-import { solveUserSettings } from './support/scenario';
+import { openTraceRecord, solveUserSettings, TRACE_SCENARIO } from './support/scenario';
 import { withWorkbench } from './support/withWorkbench';
 import { e2eSuite, skip } from './support/suite';
 import { waitFor } from './support/waitFor';
@@ -140,15 +140,12 @@ describe('Annotated chain documents in a real VS Code (code-server + Chromium)',
   });
 
   test('an imported trace opens as a chain document in one command: steps under their headers, the dataset\'s label, no actions on a read-only run', { skip }, async () => {
-    const traceFile = 'processbench-math.json';
     await withWorkbench(
       'annotations-imported',
-      { workspaceFiles: { [join(repoRoot, 'test/fixtures/traces/processbench/math.json')]: traceFile }, userSettings: solveUserSettings, vsix: suite.vsix },
+      { workspaceFiles: { [TRACE_SCENARIO.fixture]: TRACE_SCENARIO.file }, userSettings: solveUserSettings, vsix: suite.vsix },
       clock,
       async (workbench) => {
-        await workbench.openFile(traceFile);
-        await workbench.runCommandWithInput('Reasonscope: Open Trace File', `${traceFile}: `);
-        await workbench.pickQuickPickItem('math-62', '3 · math-62');
+        await openTraceRecord(workbench);
         await workbench.webviewFrame('#tree-svg');
         await workbench.runCommand('Reasonscope: Open Chain as Document');
         await workbench.waitForEditor(/\.md$/);

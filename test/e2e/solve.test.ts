@@ -15,7 +15,7 @@ import { resolveParams } from '../../src/core/search/strategy';
 import { parseRunText } from '../../src/core/trace/parse';
 import { e2eOutputDir, repoRoot } from './support/paths';
 import { closedPort } from '../support/helpers';
-import { SOLVE_SCENARIO, solveProblemFixture, solveUserSettings } from './support/scenario';
+import { openTraceRecord, SOLVE_SCENARIO, solveProblemFixture, solveUserSettings, TRACE_SCENARIO } from './support/scenario';
 import { withWorkbench } from './support/withWorkbench';
 import { e2eSuite, skip } from './support/suite';
 
@@ -148,18 +148,14 @@ describe('Reasonscope in a real VS Code (code-server + Chromium)', () => {
   });
 
   test('Open Trace File lists the records of a ProcessBench file and shows the chosen one with its first error', { skip }, async () => {
-    const traceFile = 'processbench-math.json';
     await withWorkbench(
       'open-trace',
-      { workspaceFiles: { [join(repoRoot, 'test/fixtures/traces/processbench/math.json')]: traceFile }, userSettings: solveUserSettings, vsix: suite.vsix },
+      { workspaceFiles: { [TRACE_SCENARIO.fixture]: TRACE_SCENARIO.file }, userSettings: solveUserSettings, vsix: suite.vsix },
       clock,
       async (workbench) => {
-        await workbench.openFile(traceFile);
-        await workbench.runCommandWithInput('Reasonscope: Open Trace File', `${traceFile}: `);
-        // Record 3 is math-62: wrong from step 2 on, per ProcessBench's label.
-        await workbench.pickQuickPickItem('math-62', '3 · math-62');
+        await openTraceRecord(workbench);
         const frame = await workbench.webviewFrame(tree.frameMarker);
-        await waitForText(frame, tree.label, `${traceFile} · record 3`);
+        await waitForText(frame, tree.label, `${TRACE_SCENARIO.file} · record 3`);
         assert.match(await frame.locator('.run-header').innerText(), /imported · read-only/);
         const steps = await frame.locator(tree.node).evaluateAll((els) => els.map((el) => el.getAttribute('class') ?? ''));
         const firstError = steps.findIndex((c) => c.includes('label-error'));

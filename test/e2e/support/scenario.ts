@@ -1,7 +1,8 @@
 /** The solve scenario both real-host suites (code-server and test-electron) run: which fixture
  * problem, which model of the test server, and the settings a user would have. */
 import { join } from 'node:path';
-import { problemFixturesDir } from './paths';
+import { problemFixturesDir, repoRoot } from './paths';
+import type { Workbench } from './workbench';
 
 export const SOLVE_SCENARIO = {
   /** A MATH-500 problem with a fractional answer, so the legend typesets LaTeX. */
@@ -21,3 +22,17 @@ export const solveUserSettings = {
   'reasonscope.strategy': 'majority',
   'reasonscope.temperature': 0.8,
 };
+
+/** The imported-trace scenario both suites open: a ProcessBench file, record 3 (math-62), which
+ * ProcessBench labels wrong from its third step on. */
+export const TRACE_SCENARIO = {
+  fixture: join(repoRoot, 'test/fixtures/traces/processbench/math.json'),
+  file: 'processbench-math.json',
+} as const;
+
+/** Opens the trace file and picks math-62 from Open Trace File's record list, as a user does. */
+export async function openTraceRecord(workbench: Workbench): Promise<void> {
+  await workbench.openFile(TRACE_SCENARIO.file);
+  await workbench.runCommandWithInput('Reasonscope: Open Trace File', `${TRACE_SCENARIO.file}: `);
+  await workbench.pickQuickPickItem('math-62', '3 · math-62');
+}
