@@ -1,5 +1,6 @@
 /** What the strategy tests share: a stand-in process reward model, a run on the test server written
- * to a file, resuming a copy of it cut short, and readers of the resulting tree. */
+ * to a file, cancelling one, resuming a copy of it cut short, and readers of the resulting tree. */
+import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OllamaBackend } from '../../src/core/model/ollama';
@@ -36,6 +37,25 @@ export async function runSearch(server: TestServer, input: SpecInput, opts: { si
   const ended = await executeRun(backend, prepared.recorder, prepared.spec, opts.signal).finally(() => prepared.recorder.close());
   const logged = await readRunFile(outFile);
   return { ended, outFile, logged, recorder: prepared.recorder, tree: replay(logged.header, logged.events), requests: chatRequests(server) - requestsBefore };
+}
+
+/** Runs a search as `runSearch` does and cancels it at the first event `cancelAt` picks; checks that
+ * it ended cancelled, and that once every stream the run opened is closed (finished, or aborted by
+ * the cancel) nothing was logged after run_ended. */
+export async function runCancelledSearch(server: TestServer, input: SpecInput, cancelAt: (e: RunEvent) => boolean) {
+  const controller = new AbortController();
+  const run = await runSearch(server, input, {
+    signal: controller.signal,
+    onEvent: (e) => {
+      if (cancelAt(e)) controller.abort();
+    },
+  });
+  assert.equal(run.ended.status, 'cancelled');
+  const count = run.recorder.events.length;
+  while (server.stats.streamsStarted > server.stats.streamsCompleted + server.stats.streamsAborted) await server.waitForAbort(2000);
+  assert.equal(run.recorder.events.length, count, 'no event after run_ended');
+  assert.equal(run.recorder.events.at(-1)?.type, 'run_ended');
+  return run;
 }
 
 /** Everything a view shows of a tree, to compare two runs. */

@@ -12,7 +12,7 @@ import type { Candidate } from '../../src/core/search/strategies/stepSearch';
 import { ROOT_ID, type RunEvent } from '../../src/core/trace/schema';
 import type { RunTree, TreeNode } from '../../src/core/trace/tree';
 import { startTestServer, type TestServer } from '../support/ollamaServer';
-import { chainHashScorer, chainSteps, lookaheadEnd, resumeCut, runSearch, shape } from '../support/searchRun';
+import { chainHashScorer, chainSteps, lookaheadEnd, resumeCut, runCancelledSearch, runSearch, shape } from '../support/searchRun';
 
 function spec(params: Record<string, unknown> = {}, extra: Partial<SpecInput> = {}): SpecInput {
   return {
@@ -177,19 +177,8 @@ describe('dvts against the test server', () => {
 test('cancelling DVTS ends it cancelled with nothing left running', async () => {
   const server = await startTestServer({ seed: 3, tokenLatencyMs: 2 });
   try {
-    const controller = new AbortController();
     let steps = 0;
-    const { ended, recorder } = await runSearch(server, spec(), {
-      signal: controller.signal,
-      onEvent: (e) => {
-        if (e.type === 'node_added' && e.kind === 'step' && ++steps === 10) controller.abort();
-      },
-    });
-    assert.equal(ended.status, 'cancelled');
-    const count = recorder.events.length;
-    while (server.stats.streamsStarted > server.stats.streamsCompleted + server.stats.streamsAborted) await server.waitForAbort(2000);
-    assert.equal(recorder.events.length, count, 'no event after run_ended');
-    assert.equal(recorder.events.at(-1)?.type, 'run_ended');
+    await runCancelledSearch(server, spec(), (e) => e.type === 'node_added' && e.kind === 'step' && ++steps === 10);
   } finally {
     await server.close();
   }
