@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OllamaBackend } from '../../src/core/model/ollama';
-import type { Scorer } from '../../src/core/reward/types';
+import { aggregate, type Aggregation, type Scorer } from '../../src/core/reward/types';
 import { buildSpec, executeRun, type SpecInput } from '../../src/core/search/run';
 import { prepareRun, resumeRun } from '../../src/core/search/startRun';
 import { readRunFile } from '../../src/core/trace/runFile';
@@ -71,6 +71,41 @@ export function laneEnd(tree: RunTree, lane: string): TreeNode | undefined {
   let last: TreeNode | undefined;
   for (let k = 0, node = tree.nodes.get(`${lane}.0`); node; node = tree.nodes.get(`${lane}.${++k}`)) last = node;
   return last;
+}
+
+/** A lane of a step search, `<prefix>A.B.C` with its nodes at `.0`, `.1`…, read back from the tree. */
+export interface StepLane {
+  lane: string;
+  /** A, B and C of the lane's name. */
+  numbers: [number, number, number];
+  first: TreeNode;
+  /** The lane's last node. */
+  end: TreeNode;
+  finished: boolean;
+  /** The answer leaf, when the chain finished with one. */
+  answer?: TreeNode;
+}
+
+/** Every lane named `<prefix>A.B.C` in the tree (`prefix` a letter, as `b` for beam search), in no
+ * particular order. */
+export function stepLanes(tree: RunTree, prefix: string): StepLane[] {
+  const lanes: StepLane[] = [];
+  const name = new RegExp(`^${prefix}(\\d+)\\.(\\d+)\\.(\\d+)\\.0$`);
+  for (const node of tree.nodes.values()) {
+    const m = name.exec(node.id);
+    if (!m) continue;
+    const lane = node.id.slice(0, -2);
+    const end = laneEnd(tree, lane)!;
+    const answer = tree.nodes.get(`${lane}.answer`);
+    lanes.push({ lane, numbers: [Number(m[1]), Number(m[2]), Number(m[3])], first: node, end, finished: answer !== undefined || end.answer !== undefined, answer });
+  }
+  return lanes;
+}
+
+/** The score a step search ranked a lane by: `scorer`'s scores of its chain with the lookahead after
+ * it, aggregated `how`. */
+export function laneRankScore(tree: RunTree, lane: string, scorer: string, how: Aggregation): number {
+  return aggregate(chainSteps(tree, lookaheadEnd(tree, lane)!.id).map((s) => s.scores[scorer]).filter(Number.isFinite), how);
 }
 
 /** The end of a lane's lookahead (`<lane>.l0`, `<lane>.l1`…), else of the lane itself. */

@@ -5,14 +5,14 @@
  * and a cancelled one behave. */
 import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
-import { aggregate, type Aggregation } from '../../src/core/reward/types';
+import type { Aggregation } from '../../src/core/reward/types';
 import type { SpecInput } from '../../src/core/search/run';
 import { selectBeams, shareOut } from '../../src/core/search/strategies/beam';
 import { bestCompleted, type Candidate } from '../../src/core/search/strategies/stepSearch';
 import { ROOT_ID, type RunEvent } from '../../src/core/trace/schema';
-import type { RunTree, TreeNode } from '../../src/core/trace/tree';
+import type { RunTree } from '../../src/core/trace/tree';
 import { startTestServer, type TestServer } from '../support/ollamaServer';
-import { chainHashScorer, chainSteps, laneEnd, lookaheadEnd, resumeCut, runCancelledSearch, runSearch, shape } from '../support/searchRun';
+import { chainHashScorer, chainSteps, laneEnd, laneRankScore, resumeCut, runCancelledSearch, runSearch, shape, stepLanes, type StepLane } from '../support/searchRun';
 
 function spec(params: Record<string, unknown> = {}, extra: Partial<SpecInput> = {}): SpecInput {
   return {
@@ -23,36 +23,20 @@ function spec(params: Record<string, unknown> = {}, extra: Partial<SpecInput> = 
 
 // --- Reading a beam run back from its tree -------------------------------------------------------
 
-interface Lane {
-  lane: string;
+/** Lane `b<iteration>.<beam>.<k>`. */
+interface Lane extends StepLane {
   iteration: number;
   beam: number;
   k: number;
-  first: TreeNode;
-  /** The lane's last node. */
-  end: TreeNode;
-  finished: boolean;
-  /** The answer leaf, when the chain finished with one. */
-  answer?: TreeNode;
 }
 
 function lanesOf(tree: RunTree): Lane[] {
-  const lanes: Lane[] = [];
-  for (const node of tree.nodes.values()) {
-    const m = /^b(\d+)\.(\d+)\.(\d+)\.0$/.exec(node.id);
-    if (!m) continue;
-    const lane = node.id.slice(0, -2);
-    const end = laneEnd(tree, lane)!;
-    const answer = tree.nodes.get(`${lane}.answer`);
-    lanes.push({ lane, iteration: Number(m[1]), beam: Number(m[2]), k: Number(m[3]), first: node, end, finished: answer !== undefined || end.answer !== undefined, answer });
-  }
+  const lanes = stepLanes(tree, 'b').map((l): Lane => ({ ...l, iteration: l.numbers[0], beam: l.numbers[1], k: l.numbers[2] }));
   return lanes.sort((a, b) => a.iteration - b.iteration || a.beam - b.beam || a.k - b.k);
 }
 
 /** The score the search ranked a lane by: its chain with the lookahead after it. */
-function rankScore(tree: RunTree, lane: Lane, how: Aggregation): number {
-  return aggregate(chainSteps(tree, lookaheadEnd(tree, lane.lane)!.id).map((s) => s.scores[chainHashScorer.name]).filter(Number.isFinite), how);
-}
+const rankScore = (tree: RunTree, lane: Lane, how: Aggregation): number => laneRankScore(tree, lane.lane, chainHashScorer.name, how);
 
 const chainText = (tree: RunTree, id: string) => chainSteps(tree, id).map((s) => s.text).join('\n\n');
 

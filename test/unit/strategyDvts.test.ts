@@ -5,14 +5,14 @@
  * cancelled one behave. */
 import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
-import { aggregate, type Scorer } from '../../src/core/reward/types';
+import type { Scorer } from '../../src/core/reward/types';
 import type { SpecInput } from '../../src/core/search/run';
 import { bestOfEachSubtree } from '../../src/core/search/strategies/dvts';
 import type { Candidate } from '../../src/core/search/strategies/stepSearch';
 import { ROOT_ID, type RunEvent } from '../../src/core/trace/schema';
-import type { RunTree, TreeNode } from '../../src/core/trace/tree';
+import type { RunTree } from '../../src/core/trace/tree';
 import { startTestServer, type TestServer } from '../support/ollamaServer';
-import { chainHashScorer, chainSteps, lookaheadEnd, resumeCut, runCancelledSearch, runSearch, shape } from '../support/searchRun';
+import { chainHashScorer, laneRankScore, resumeCut, runCancelledSearch, runSearch, shape, stepLanes, type StepLane } from '../support/searchRun';
 
 function spec(params: Record<string, unknown> = {}, extra: Partial<SpecInput> = {}): SpecInput {
   return {
@@ -53,34 +53,19 @@ describe('DVTS selection', () => {
   });
 });
 
-interface Lane {
-  lane: string;
+/** Lane `t<subtree>.<iteration>.<k>`. */
+interface Lane extends StepLane {
   subtree: number;
   iteration: number;
   k: number;
-  first: TreeNode;
-  end: TreeNode;
-  finished: boolean;
-  answer?: TreeNode;
 }
 
 function lanesOf(tree: RunTree): Lane[] {
-  const lanes: Lane[] = [];
-  for (const node of tree.nodes.values()) {
-    const m = /^t(\d+)\.(\d+)\.(\d+)\.0$/.exec(node.id);
-    if (!m) continue;
-    const lane = node.id.slice(0, -2);
-    const answer = tree.nodes.get(`${lane}.answer`);
-    let end = node;
-    for (let k = 1, next = tree.nodes.get(`${lane}.1`); next; next = tree.nodes.get(`${lane}.${++k}`)) end = next;
-    lanes.push({ lane, subtree: Number(m[1]), iteration: Number(m[2]), k: Number(m[3]), first: node, end, finished: answer !== undefined || end.answer !== undefined, answer });
-  }
+  const lanes = stepLanes(tree, 't').map((l): Lane => ({ ...l, subtree: l.numbers[0], iteration: l.numbers[1], k: l.numbers[2] }));
   return lanes.sort((a, b) => a.iteration - b.iteration || a.subtree - b.subtree || a.k - b.k);
 }
 
-function rankScore(tree: RunTree, lane: Lane, scorer: string): number {
-  return aggregate(chainSteps(tree, lookaheadEnd(tree, lane.lane)!.id).map((s) => s.scores[scorer]).filter(Number.isFinite), 'last');
-}
+const rankScore = (tree: RunTree, lane: Lane, scorer: string): number => laneRankScore(tree, lane.lane, scorer, 'last');
 
 /** Checks each subtree of a DVTS run: one chain, M children of its current step per iteration, the
  * best kept; returns the finished lanes. */
