@@ -11,7 +11,7 @@ import { OllamaBackend } from '../../src/core/model/ollama';
 import type { TokenLogprob } from '../../src/core/model/types';
 import type { RunEvent, TokenProbedEvent } from '../../src/core/trace/schema';
 import type { TreeNode } from '../../src/core/trace/tree';
-import { assertQuietAfterCancel } from '../support/afterCancel';
+import { assertQuietAfterCancel, cancellingSink } from '../support/afterCancel';
 import { sampleProblems } from '../support/helpers';
 import { startTestServer, type TestServer } from '../support/ollamaServer';
 import { plantedCases, plantedChains, PLANTING_SOLVER, type PlantedChain } from '../support/plantedChains';
@@ -93,18 +93,8 @@ describe('critical-token search on the test server', () => {
     const slow = await startTestServer({ seed: 3, ...PLANTING_SOLVER, tokenLatencyMs: 1 });
     try {
       const w = cases[0];
-      const controller = new AbortController();
-      const written: TokenProbedEvent[] = [];
-      const sink = {
-        now: () => 0,
-        emit(event: RunEvent) {
-          if (event.type !== 'token_probed') return;
-          written.push(event);
-          // Cancel while the next position's rollouts are streaming.
-          setTimeout(() => controller.abort(), 30);
-        },
-      };
-      await assert.rejects(findCriticalTokens({ ...inputFor(slow, w), sink, signal: controller.signal }), CancelledError);
+      const { sink, signal, written } = cancellingSink('token_probed');
+      await assert.rejects(findCriticalTokens({ ...inputFor(slow, w), sink, signal }), CancelledError);
       assert.equal(written.length, 1, 'the position being sampled when cancelled is not written');
       await assertQuietAfterCancel(slow, 'nothing is sent after the search returned');
     } finally {

@@ -8,8 +8,7 @@ import { importanceInterval, measureStepImportance, DEFAULT_IMPORTANCE_OPTIONS, 
 import { rolloutSettingsFor } from '../../src/core/analysis/rollouts';
 import { CancelledError } from '../../src/core/model/errors';
 import { OllamaBackend } from '../../src/core/model/ollama';
-import type { RunEvent, StepImportanceEvent } from '../../src/core/trace/schema';
-import { assertQuietAfterCancel } from '../support/afterCancel';
+import { assertQuietAfterCancel, cancellingSink } from '../support/afterCancel';
 import { sampleProblems } from '../support/helpers';
 import { startTestServer, type TestServer } from '../support/ollamaServer';
 import { plantedCases, plantedChains, PLANTING_SOLVER, type PlantedChain } from '../support/plantedChains';
@@ -80,17 +79,8 @@ describe('step importance on the test server', () => {
   test('cancelling stops every rollout; the rounds finished before it stay in the run', async () => {
     const slow = await startTestServer({ seed: 3, ...PLANTING_SOLVER, tokenLatencyMs: 1 });
     try {
-      const controller = new AbortController();
-      const written: StepImportanceEvent[] = [];
-      const sink = {
-        now: () => 0,
-        emit(event: RunEvent) {
-          if (event.type !== 'step_importance') return;
-          written.push(event);
-          setTimeout(() => controller.abort(), 30);
-        },
-      };
-      await assert.rejects(measureStepImportance(inputFor(slow, cases[0], { sink, signal: controller.signal })), CancelledError);
+      const { sink, signal, written } = cancellingSink('step_importance');
+      await assert.rejects(measureStepImportance(inputFor(slow, cases[0], { sink, signal })), CancelledError);
       assert.ok(written.length > 0 && written.every((e) => e.before.rollouts === DEFAULT_IMPORTANCE_OPTIONS.batch), 'only the first round was written');
       await assertQuietAfterCancel(slow, 'nothing is sent after it returned');
     } finally {
