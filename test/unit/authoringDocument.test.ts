@@ -49,6 +49,13 @@ test('single-quoted and block-scalar answers map line by line', () => {
 });
 const text5 = (text: string, m: MappedText) => text[m.offsetAt(m.text.indexOf('5'))];
 
+test('an answer YAML reads as a list (an unquoted interval) is the answer as written, not an empty one', () => {
+  const text = '---\nanswer: [1, 2]   \n---\nx\n';
+  const answer = parseProblemDocument(text, 'q.problem.md').units[0].answer!;
+  assert.equal(answer.text, '[1, 2]');
+  assert.equal(origins(text, answer), '[1, 2]');
+});
+
 test('without a heading the title is the first statement line; without front matter there is no insertion point', () => {
   const text = '\n\nWhat is $2+2$?\nShow work.\n';
   const [unit] = parseProblemDocument(text, 'x.problem.md').units;

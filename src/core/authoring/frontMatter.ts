@@ -1,6 +1,7 @@
 /** The `---` front matter of a `*.problem.md` file: where it is, and its keys and values with exact
  * document ranges (the `yaml` package's node ranges, shifted to document offsets). */
 import { isCollection, isMap, isScalar, parseDocument, type Node } from 'yaml';
+import { plainMapped } from './mappedText';
 import type { Field, MappedText, ReadError, Span } from './types';
 import { mapScalar } from './yamlScalar';
 
@@ -97,6 +98,8 @@ export function parseFrontMatter(text: string, block: FrontMatterBlock): ParsedF
     const parsed = isScalar(value) ? value.value : isCollection(value) ? value.toJSON() : null;
     fields.push({ key: name, keySpan, valueSpan, value: parsed });
     if (isScalar(value) && value.value !== null) texts.set(name, mapScalar(value, source, base));
+    // A list or mapping (`answer: [1, 2]`, an interval left unquoted) as written, as a JSONL record's is.
+    else if (isCollection(value) && value.range) texts.set(name, plainMapped(source.slice(value.range[0], value.range[1]).trimEnd(), base + value.range[0]));
   }
   return { fields, texts, errors };
 }
