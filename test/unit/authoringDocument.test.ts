@@ -65,10 +65,12 @@ test('without a heading the title is the first statement line; without front mat
   assert.equal(parseProblemDocument(text, 'x.problem.md').frontMatter, undefined);
 });
 
-test('an unclosed --- block is statement, as the problem-file reader takes it', () => {
+test('an unclosed --- block is no front matter: its keys are not read, and it is a read error (Solve refuses the file)', () => {
   const doc = parseProblemDocument('---\nanswer: 3\nWhat?', 'x.problem.md');
   assert.equal(doc.frontMatter, undefined);
   assert.equal(doc.units[0].statement.text, '---\nanswer: 3\nWhat?');
+  assert.equal(doc.units[0].answer, undefined);
+  assert.deepEqual(doc.units[0].readErrors?.map((e) => e.code), ['front-matter-shape']);
 });
 
 test('JSON strings map decoded characters back through \\\\, \\", \\/, \\n, \\uXXXX and surrogate pairs', () => {

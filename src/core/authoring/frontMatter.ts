@@ -15,7 +15,7 @@ export interface FrontMatterBlock {
 const FENCE = /^---[ \t]*$/;
 
 /** The front matter starting at `start` (0, or 1 after a BOM): a `---` line, YAML, a `---` line. An
- * unclosed block is not front matter (as `parseProblemFile` reads it). */
+ * unclosed block is not front matter (see unclosedFrontMatter). */
 export function locateFrontMatter(text: string, start: number): FrontMatterBlock | undefined {
   let lineStart = start;
   let contentStart = -1;
@@ -36,15 +36,15 @@ export function locateFrontMatter(text: string, start: number): FrontMatterBlock
   return undefined;
 }
 
-/** A first line `---` that no `---` line closes: the problem-file reader then takes the would-be keys as
- * part of the statement, so the author is told (on the opening `---`). */
+/** A first line `---` that no `---` line closes: the would-be keys are read as part of the statement, so
+ * the author is told (on the opening `---`), and Solve refuses the file rather than send them to a model. */
 export function unclosedFrontMatter(text: string, start: number): ReadError | undefined {
   const newline = text.indexOf('\n', start);
   if (newline < 0 || !FENCE.test(text.slice(start, text[newline - 1] === '\r' ? newline - 1 : newline))) return undefined;
   if (locateFrontMatter(text, start)) return undefined;
   return {
     code: 'front-matter-shape',
-    message: 'This `---` opens a front matter that is never closed: add a `---` line after its last key. Until then the whole file, keys included, is read as the problem statement.',
+    message: 'This `---` opens a front matter that is never closed: add a `---` line after its last key. Until then its keys are not read, and the file cannot be solved.',
     span: { start, end: start + 3 },
   };
 }

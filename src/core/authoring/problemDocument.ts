@@ -14,7 +14,9 @@ export function parseProblemDocument(text: string, fileName: string): ProblemDoc
   return { kind: 'other', text, units: [] };
 }
 
-function parseProblemFileDocument(text: string): ProblemDocument {
+/** A `*.problem.md` file, whatever its name: the one reader of the format (Solve's `parseProblemFile`
+ * reads through it too). */
+export function parseProblemFileDocument(text: string): ProblemDocument {
   const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const block = locateFrontMatter(text, start);
   const front = block ? parseFrontMatter(text, block) : undefined;

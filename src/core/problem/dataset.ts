@@ -1,7 +1,7 @@
 /** MATH-500-style JSONL problem sets (`problem`, `answer`, `solution`, `subject`, `level`,
  * `unique_id` per line) and conversion to and from `*.problem.md` files. */
 import { stringify } from 'yaml';
-import type { Problem } from './problemFile';
+import type { Problem } from './problem';
 
 export interface DatasetRecord {
   problem: string;

@@ -1,17 +1,11 @@
 /** `*.problem.md`: YAML front matter (id, answer, level, subject, source, tags) and a Markdown +
- * LaTeX body that is the problem statement. */
-import { parseDocument } from 'yaml';
+ * LaTeX body that is the problem statement. Read through the authoring reader (parseProblemFileDocument),
+ * so Solve sends the model exactly the statement the editor's checks, lenses and inline results are
+ * about, and refuses exactly what they report as unreadable. */
+import { parseProblemFileDocument } from '../authoring/problemDocument';
+import type { Problem } from './problem';
 
-export interface Problem {
-  id?: string;
-  answer?: string;
-  level?: number;
-  subject?: string;
-  source?: string;
-  tags?: string[];
-  /** The problem statement (the Markdown body). */
-  text: string;
-}
+export type { Problem } from './problem';
 
 export class ProblemFileError extends Error {
   constructor(message: string, readonly line?: number) {
@@ -20,36 +14,39 @@ export class ProblemFileError extends Error {
   }
 }
 
-// The YAML is optional: `---` right after `---` is an empty front matter, as the editor's checks read it.
-const FRONT_MATTER = /^---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)?---[ \t]*(?:\r?\n|$)/;
-
 export function parseProblemFile(content: string): Problem {
-  const text = content.replace(/^\uFEFF/, '');
-  const match = FRONT_MATTER.exec(text);
-  if (!match) {
-    const body = text.trim();
-    if (!body) throw new ProblemFileError('the file is empty: write the problem statement (optionally after a --- front matter block)');
-    return { text: body };
+  const document = parseProblemFileDocument(content);
+  const [unit] = document.units;
+  const lineAt = (offset: number) => lineOf(content, offset);
+  const readError = unit.readErrors?.[0];
+  if (readError) throw new ProblemFileError(readError.message, lineAt(readError.span.start));
+  const text = unit.statement.text;
+  if (!text) {
+    if (!document.frontMatter) throw new ProblemFileError('the file is empty: write the problem statement (optionally after a --- front matter block)');
+    throw new ProblemFileError('the file has front matter but no problem statement after it: write the problem below the closing ---', lineAt(document.frontMatter.contentSpan.end));
   }
-  const doc = parseDocument(match[1] ?? '');
-  if (doc.errors.length) {
-    const err = doc.errors[0];
-    const line = err.linePos?.[0].line;
-    throw new ProblemFileError(`front matter is not valid YAML: ${err.message.split('\n')[0]}`, line === undefined ? undefined : line + 1);
-  }
-  const meta = (doc.toJS() ?? {}) as Record<string, unknown>;
-  if (typeof meta !== 'object' || Array.isArray(meta)) throw new ProblemFileError('front matter must be a YAML mapping (key: value lines)', 2);
-  const body = text.slice(match[0].length).trim();
-  if (!body) throw new ProblemFileError('the file has front matter but no problem statement after it');
+  if (!document.frontMatter) return { text };
+  const value = (key: string) => unit.fields.find((f) => f.key === key)?.value;
   const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
-  const level = meta.level === undefined ? undefined : Number(String(meta.level).replace(/^Level\s*/i, ''));
+  const rawLevel = value('level');
+  const level = rawLevel === undefined || rawLevel === null ? undefined : Number(String(rawLevel).replace(/^\s*Level\s*/i, ''));
+  const tags = value('tags');
+  // An empty answer (`answer:`) is no answer: there is nothing to grade against.
+  const answer = unit.answer?.text.trim() ? unit.answer.text : undefined;
   return {
-    id: str(meta.id),
-    answer: str(meta.answer),
+    id: unit.id,
+    answer,
     level: level !== undefined && Number.isFinite(level) ? level : undefined,
-    subject: str(meta.subject),
-    source: str(meta.source),
-    tags: Array.isArray(meta.tags) ? meta.tags.map(String) : typeof meta.tags === 'string' ? [meta.tags] : undefined,
-    text: body,
+    subject: str(value('subject')),
+    source: str(value('source')),
+    tags: Array.isArray(tags) ? tags.map(String) : typeof tags === 'string' ? [tags] : undefined,
+    text,
   };
+}
+
+/** 1-based line of `offset`. */
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
