@@ -14,6 +14,7 @@ test('a record of a problem set is read as the dataset reader reads it: statemen
     assert.deepEqual(readProblem(SET, { fileName: 'set.jsonl', line }), { id: record.unique_id, answer: record.answer, text: record.problem.trim() });
   }
   assert.deepEqual(readProblem('{"question": " What is $1+1$?\\n", "gt": 2, "idx": 7}\r\n', { fileName: 'gsm.jsonl', line: 1 }), { id: '7', answer: '2', text: 'What is $1+1$?' });
+  assert.deepEqual(readProblem('{"problem": "What is $2+2$?", "answer": " "}\n', { fileName: 'set.jsonl', line: 1 }), { text: 'What is $2+2$?' }, 'an empty answer is no answer, as in a problem file');
   assert.deepEqual(readProblem('{"problem": "What is $1+1$?"}', { fileName: 'q.jsonl', line: 1 }), { text: 'What is $1+1$?' });
 });
 

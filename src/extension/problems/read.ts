@@ -23,7 +23,9 @@ export function readProblem(text: string, at: ProblemAt): Problem {
   if (readError) throw new Error(`line ${at.line}: ${readError.message}`);
   const statement = unit.statement.text.trim();
   if (!statement) throw new Error(`line ${at.line} has no "problem" text`);
-  return { ...(unit.id !== undefined && { id: unit.id }), ...(unit.answer && { answer: unit.answer.text }), text: statement };
+  // An empty answer is no answer, as in a problem file: there is nothing to grade against.
+  const answer = unit.answer?.text.trim();
+  return { ...(unit.id !== undefined && { id: unit.id }), ...(answer && { answer }), text: statement };
 }
 
 /** The start of a run file's name: a problem file's name without `.md`; a record's id made path-safe
